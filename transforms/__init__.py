@@ -1,0 +1,1 @@
+"""Pure, testable steps of pension-recon: normalise, ingest, match, rules, export."""

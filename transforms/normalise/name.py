@@ -1,0 +1,40 @@
+"""Personal names: NFKC, separators, traditional -> simplified, a pinyin key."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+MIDDLE_DOT = "\u00b7"
+# Look-alike separators in minority names (after NFKC, which folds full-width).
+_SEPARATORS = re.compile("[\u2022\u30fb\uff65\u2027\u2219\u22c5\u00b7\u0387\u16eb\u2e31.\uff0e]+")
+_DROP = re.compile(r"[\s\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff'\"]+")
+WILDCARDS = frozenset("?*")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalise_name(raw: object) -> str | None:
+    """The comparable form of a name; None when nothing is left."""
+    if raw is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(raw))
+    text = _DROP.sub("", text)
+    text = _SEPARATORS.sub(MIDDLE_DOT, text).strip(MIDDLE_DOT)
+    if not text:
+        return None
+    return _t2s().convert(text)
+
+
+@functools.lru_cache(maxsize=200_000)
+def pinyin_key(name: str | None) -> str | None:
+    """Toneless pinyin, space-free, of a normalised name (homophones collide)."""
+    if not name:
+        return None
+    return "".join(lazy_pinyin(name, style=Style.NORMAL, errors="default"))
