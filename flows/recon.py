@@ -1,0 +1,104 @@
+"""The nightly reconciliation as one Prefect flow: ingest, contracts, match,
+rules, export. Wiring only; every step is a plain function in transforms/."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from contextlib import contextmanager
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+import duckdb
+from prefect import flow, task
+from prefect.cache_policies import NONE
+
+from flows import settings  # noqa: F401  (offline settings before Prefect runs)
+from flows.lock import warehouse_lock
+from transforms.config import DEFAULT_CONFIG_DIR, load_config
+from transforms.export import (write_lists, write_manifest, write_report,
+                               write_township_workbooks)
+from transforms.history import record_run
+from transforms.ingest import ingest, write_data_docs
+from transforms.match import match_all
+from transforms.rules import build_lists
+
+log = logging.getLogger(__name__)
+step = task(cache_policy=NONE, persist_result=False)
+
+
+@contextmanager
+def _timed(timings: dict, name: str):
+    start = time.perf_counter()
+    yield
+    timings[name] = round(time.perf_counter() - start, 3)
+
+
+@step
+def ingest_step(con, inbox: Path, config, as_of: dt.date, out: Path, timings: dict):
+    with _timed(timings, "ingest"):
+        result = ingest(con, inbox, config, as_of)
+    with _timed(timings, "data_docs"):
+        write_data_docs(result, out)
+    return result
+
+
+@step
+def match_step(con, config, timings: dict) -> dict:
+    with _timed(timings, "match"):
+        return match_all(con, config)
+
+
+@step
+def rules_step(con, config, as_of: dt.date, timings: dict) -> dict:
+    with _timed(timings, "rules"):
+        return build_lists(con, config, as_of)
+
+
+@step
+def export_step(con, out: Path, config, as_of: dt.date, mask_ids: bool, timings: dict):
+    with _timed(timings, "export"):
+        outputs = write_lists(con, out)
+        outputs += write_township_workbooks(con, out, config.county, as_of, mask_ids=mask_ids,
+                                            target_rate=config.policy.target_rate)
+        outputs.append(write_report(con, out, config.county, as_of,
+                                    {"timings": timings, "version": _version()}))
+    return outputs
+
+
+def _version() -> str:
+    try:
+        return package_version("pension-recon")
+    except Exception:  # running from a source tree without installation
+        return "0+unknown"
+
+
+@flow(name="pension-recon", log_prints=False, validate_parameters=False)
+def recon_flow(inbox: Path, out: Path, as_of: dt.date, warehouse: Path,
+               config_dir: Path = DEFAULT_CONFIG_DIR, mask_ids: bool = True) -> dict:
+    """One reconciliation run: the same flow the nightly schedule and `recon run` use."""
+    config = load_config(config_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    with warehouse_lock(warehouse):
+        con = duckdb.connect(str(warehouse))
+        try:
+            ingest_step(con, inbox, config, as_of, out, timings)
+            match_step(con, config, timings)
+            counts = rules_step(con, config, as_of, timings)
+            outputs = export_step(con, out, config, as_of, mask_ids, timings)
+            record_run(con, as_of, counts)
+            manifest = write_manifest(con, out, as_of, _version(), timings, outputs)
+        finally:
+            con.close()
+    log.info("outputs in %s", out)
+    return {"out": str(out), "manifest": str(manifest), "counts": counts, "timings": timings}
+
+
+@flow(name="pension-recon-nightly", validate_parameters=False)
+def nightly(inbox: str, warehouse: str, config_dir: str = str(DEFAULT_CONFIG_DIR),
+            exports: str = "data/exports") -> dict:
+    """The scheduled entry point: today's date, outputs under exports/<date>/."""
+    today = dt.date.today()
+    return recon_flow(inbox=Path(inbox), out=Path(exports) / today.isoformat(), as_of=today,
+                      warehouse=Path(warehouse), config_dir=Path(config_dir))

@@ -1,0 +1,240 @@
+"""Shared fixtures for the rule tests (every rule group uses these; keep them generic).
+
+- ``config``: the committed config tree (data/config).
+- ``con``: an in-memory DuckDB holding every ``stg_*`` table of the config with the
+  architecture.md stage-1 schema (empty), ``table_status`` (every table present),
+  empty ``match_links`` / ``match_review``, an empty ``skipped_checks`` and the
+  policy tables for 2014..2026 — i.e. what build_lists sees before any rule runs.
+- ``make_ctx(as_of)`` / ``ctx``: a RuleContext (``ctx`` uses the ``as_of`` fixture,
+  default 2024-06-30; override ``as_of`` in a test module to change it).
+- ``insert(con, table, rows)``: rows from small dicts (see ``insert_rows``).
+- ``link(con, src_table, src_rid, ledger_id, ...)``: an auto-accepted match_links row.
+- ``missing(con, table)``: mark a source table as not present tonight.
+- ``make_id(birth, seq, sex)`` (fixture; function ``synthetic_id``): a synthetic valid 18-character ID in county 620421.
+- ``fetch(con, sql_or_table)``: rows as dicts, in a stable order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from transforms.config import Config, load_config
+from transforms.normalise.id import birth_date_of, check_char
+from transforms.normalise.name import pinyin_key
+from transforms.rules import RuleContext
+from transforms.rules.policy_tables import build_policy_tables
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+# architecture.md stage 1: DuckDB type of each configured column type.
+_SQL_TYPE = {"text": "VARCHAR", "enum": "VARCHAR", "sex": "VARCHAR", "date": "DATE",
+             "month": "DATE", "money": "DECIMAL(18,2)", "year": "INTEGER", "int": "INTEGER"}
+
+
+def staging_columns(config: Config, table: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of ``stg_<table>`` per architecture.md stage 1."""
+    cols = [("_rid", "BIGINT"), ("_file", "VARCHAR"), ("_row", "INTEGER"),
+            ("_extract_date", "DATE")]
+    for key, col in config.sources.tables[table].columns.items():
+        if col.type == "id":
+            cols += [("id_number", "VARCHAR"), ("id_raw", "VARCHAR"), ("id_status", "VARCHAR"),
+                     ("id_birth_date", "DATE")]
+        elif col.type == "name":
+            cols += [(key, "VARCHAR"), (f"{key}_raw", "VARCHAR"), (f"{key}_pinyin", "VARCHAR")]
+        elif col.type == "township":
+            cols += [(key, "VARCHAR"), (f"{key}_raw", "VARCHAR")]
+        else:
+            cols.append((key, _SQL_TYPE[col.type]))
+    return cols
+
+
+MATCH_LINKS = [("src_table", "VARCHAR"), ("src_rid", "BIGINT"), ("ledger_rid", "BIGINT"),
+               ("ledger_id_number", "VARCHAR"), ("method", "VARCHAR"), ("score", "DOUBLE"),
+               ("evidence", "VARCHAR")]
+MATCH_REVIEW = [("src_table", "VARCHAR"), ("src_rid", "BIGINT"), ("source", "VARCHAR"),
+                ("source_id_number", "VARCHAR"), ("source_name", "VARCHAR"),
+                ("ledger_rid", "BIGINT"), ("ledger_id_number", "VARCHAR"), ("reason", "VARCHAR"),
+                ("score", "DOUBLE"), ("evidence", "VARCHAR")]
+
+
+def _ddl(name: str, cols: list[tuple[str, str]]) -> str:
+    return f"create or replace table {name} (" + ", ".join(f'"{c}" {t}' for c, t in cols) + ")"
+
+
+def create_empty_warehouse(con: duckdb.DuckDBPyConnection, config: Config,
+                           years: range = range(2014, 2027)) -> None:
+    """Every stg_* table empty, all present; empty match tables; policy tables."""
+    for table, spec in config.sources.tables.items():
+        con.execute(_ddl(f"stg_{table}", staging_columns(config, table)))
+    con.execute(_ddl("table_status", [("table", "VARCHAR"), ("source", "VARCHAR"),
+                                      ("present", "BOOLEAN"), ("files", "INTEGER"),
+                                      ("rows", "BIGINT"), ("stale", "BOOLEAN")]))
+    for table, spec in config.sources.tables.items():
+        con.execute("insert into table_status values ($t, $s, true, 1, 0, false)",
+                    {"t": table, "s": spec.source})
+    con.execute(_ddl("match_links", MATCH_LINKS))
+    con.execute(_ddl("match_review", MATCH_REVIEW))
+    con.execute(_ddl("skipped_checks", [("check", "VARCHAR"), ("reason", "VARCHAR")]))
+    build_policy_tables(con, config.policy, years)
+
+
+def synthetic_id(birth: str = "19600101", seq: str = "001", sex: str | None = None,
+            area: str = "620421") -> str:
+    """A valid synthetic 18-character ID; ``sex`` ('男'/'女') fixes the parity of digit 17."""
+    if sex is not None:
+        d = int(seq[-1])
+        if (d % 2 == 1) != (sex == "男"):
+            seq = seq[:-1] + str((d + 1) % 10)
+    first17 = area + birth + seq
+    assert len(first17) == 17, first17
+    return first17 + check_char(first17)
+
+
+_rid_counter = itertools.count(1)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> list[int]:
+    """Insert rows (dicts) into ``table`` (``stg_`` prefix optional); returns their _rid.
+
+    Unknown keys raise. For stg_* tables, defaults are filled in:
+    ``_rid`` (unique), ``_file``/``_row``; ``id_status`` 'valid' when an
+    ``id_number`` is given (else 'missing'), ``id_raw`` and ``id_birth_date``
+    from it; ``<name>_raw``/``<name>_pinyin`` from the name; ``township_raw``.
+    Strings are cast by DuckDB to the column type ('2024-03-05' -> DATE, '98.5' -> DECIMAL).
+    """
+    name = table if table in _tables(con) else f"stg_{table}"
+    cols = [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_name = $t "
+        "order by ordinal_position", {"t": name}).fetchall()]
+    if not cols:
+        raise KeyError(f"no table {table}")
+    rids = []
+    for i, row in enumerate(rows, start=1):
+        unknown = set(row) - set(cols)
+        if unknown:
+            raise KeyError(f"{name}: unknown columns {sorted(unknown)}")
+        full = dict(row)
+        if name.startswith("stg_"):
+            full.setdefault("_rid", next(_rid_counter))
+            full.setdefault("_file", f"{name[4:]}.csv")
+            full.setdefault("_row", i)
+            if "id_status" in cols:
+                idn = full.get("id_number")
+                full.setdefault("id_status", "valid" if idn else "missing")
+                full.setdefault("id_raw", idn)
+                if idn and full["id_status"] in ("valid", "converted_15", "invalid_checksum"):
+                    full.setdefault("id_birth_date", birth_date_of(idn))
+            for c in cols:
+                if c.endswith("_pinyin") and c[:-7] in full:
+                    full.setdefault(c, pinyin_key(full[c[:-7]]))
+                if c.endswith("_raw") and c != "id_raw" and c[:-4] in full:
+                    full.setdefault(c, full[c[:-4]])
+            rids.append(full["_rid"])
+        keys = [c for c in cols if c in full]
+        con.execute(f"insert into {name} (" + ", ".join(f'"{k}"' for k in keys) + ") values ("
+                    + ", ".join(f"${k}" for k in keys) + ")", {k: full[k] for k in keys})
+    return rids
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select table_name from information_schema.tables")
+            .fetchall()}
+
+
+def add_link(con: duckdb.DuckDBPyConnection, src_table: str, src_rid: int, ledger_id: str,
+             method: str = "id", score: float = 1.0, evidence: str = "身份证号一致") -> None:
+    """An auto-accepted match of stg_<src_table> row ``src_rid`` to the ledger person ``ledger_id``."""
+    row = con.execute("select _rid from stg_participants where id_number = $i",
+                      {"i": ledger_id}).fetchone()
+    con.execute("insert into match_links values ($t, $s, $lr, $li, $m, $sc, $e)",
+                {"t": src_table, "s": src_rid, "lr": row[0] if row else None, "li": ledger_id,
+                 "m": method, "sc": score, "e": evidence})
+
+
+def mark_missing(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """No readable file came tonight for ``table`` (it stays empty)."""
+    con.execute("update table_status set present = false, files = 0 where \"table\" = $t",
+                {"t": table})
+
+
+def fetch_rows(con: duckdb.DuckDBPyConnection, what: str, order_by: str | None = None) -> list[dict]:
+    """Rows of a table name or a query, as dicts (ordered by ``order_by`` or all columns)."""
+    sql = what if " " in what.strip() else f"select * from {what}"
+    rel = con.sql(sql)
+    order = order_by or ", ".join(f'"{c}"' for c in rel.columns)
+    cur = con.execute(f"select * from ({sql}) order by {order}")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    return load_config()
+
+
+@pytest.fixture
+def con(config):
+    c = duckdb.connect()
+    create_empty_warehouse(c, config)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def as_of() -> dt.date:
+    return dt.date(2024, 6, 30)
+
+
+@pytest.fixture
+def make_ctx(config):
+    def _make(as_of: dt.date | str) -> RuleContext:
+        if isinstance(as_of, str):
+            as_of = dt.date.fromisoformat(as_of)
+        return RuleContext(config, as_of)
+    return _make
+
+
+@pytest.fixture
+def ctx(make_ctx, as_of) -> RuleContext:
+    return make_ctx(as_of)
+
+
+@pytest.fixture
+def insert():
+    return insert_rows
+
+
+@pytest.fixture
+def link():
+    return add_link
+
+
+@pytest.fixture
+def missing():
+    return mark_missing
+
+
+@pytest.fixture
+def fetch():
+    return fetch_rows
+
+
+@pytest.fixture
+def make_id():
+    return synthetic_id
+
+
+def money(x) -> Decimal:
+    """Decimal with two places, for comparing DECIMAL(18,2) results."""
+    return Decimal(str(x)).quantize(Decimal("0.01"))
+
+
+@pytest.fixture
+def dec():
+    """``dec('286')`` -> Decimal('286.00')."""
+    return money
