@@ -58,11 +58,12 @@ def rules_step(con, config, as_of: dt.date, timings: dict) -> dict:
 @step
 def export_step(con, out: Path, config, as_of: dt.date, mask_ids: bool, timings: dict):
     with _timed(timings, "export"):
-        outputs = write_lists(con, out)
+        outputs = write_lists(con, out, county=config.county)
         outputs += write_township_workbooks(con, out, config.county, as_of, mask_ids=mask_ids,
                                             target_rate=config.policy.target_rate)
         outputs.append(write_report(con, out, config.county, as_of,
-                                    {"timings": timings, "version": _version()}))
+                                    {"timings": timings, "version": _version()},
+                                    target_rate=config.policy.target_rate))
     return outputs
 
 

@@ -50,8 +50,9 @@ class RuleContext:
 
 def table_present(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """True when tonight's inbox brought a readable file for the table."""
-    row = con.execute('select present from table_status where "table" = $t', {"t": table}).fetchone()
-    return bool(row and row[0])
+    rows = con.execute('select present from table_status where "table" = $t',
+                       {"t": table}).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def skip(con: duckdb.DuckDBPyConnection, check: str, reason: str) -> None:

@@ -12,9 +12,30 @@
 - ``missing(con, table)``: mark a source table as not present tonight.
 - ``make_id(birth, seq, sex)`` (fixture; function ``synthetic_id``): a synthetic valid 18-character ID in county 620421.
 - ``fetch(con, sql_or_table)``: rows as dicts, in a stable order.
+- ``con_after_deaths``: ``con`` plus an empty ``deaths_by_id`` (for the rule groups after deaths;
+  a given.yaml fills it under ``tables: deaths_by_id``).
+- Golden cases: a test module sets ``GOLDEN_RULE = "<rule>"`` and asks for the
+  ``golden_case`` fixture: it is parametrised over tests/transforms/rules/cases/<rule>/*/.
+  Fixtures ``load_case(con, dir)`` load its given.yaml (returning the as-of date) and
+  ``check_expect(con, dir)`` compares every expect_<table>.csv with the table
+  (only the columns in the CSV header; values as CONTRACT prints them, NULL as empty).
+  Test modules import nothing from here: use the fixtures.
+
+given.yaml::
+
+    as_of: 2024-06-30
+    missing: [benefit_payments]          # tables not present tonight (optional)
+    tables:                              # stg_<table> rows (insert_rows defaults apply)
+      participants:
+        - {_rid: 1, id_number: "620421195001010019", name: 张三, ...}
+    links:                               # match_links (optional)
+      - {src_table: household_registry, src_rid: 101, ledger_id: "6204...", method: id}
+    review:                              # match_review rows (optional; all its columns)
+      - {src_table: ..., src_rid: ..., source: ..., ...}
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
 from decimal import Decimal
@@ -22,6 +43,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from transforms.config import Config, load_config
 from transforms.normalise.id import birth_date_of, check_char
@@ -238,3 +260,85 @@ def money(x) -> Decimal:
 def dec():
     """``dec('286')`` -> Decimal('286.00')."""
     return money
+
+
+def case_dirs(rule: str) -> list[Path]:
+    """The golden case folders of one rule group (each holds given.yaml)."""
+    return sorted(p.parent for p in (CASES / rule).glob("*/given.yaml"))
+
+
+def load_case(con: duckdb.DuckDBPyConnection, case_dir: Path) -> dt.date:
+    given = yaml.safe_load((Path(case_dir) / "given.yaml").read_text(encoding="utf-8"))
+    for table, rows in (given.get("tables") or {}).items():
+        insert_rows(con, table, rows)
+    for table in given.get("missing") or []:
+        mark_missing(con, table)
+    for lk in given.get("links") or []:
+        add_link(con, lk["src_table"], lk["src_rid"], lk["ledger_id"], lk.get("method", "id"),
+                 lk.get("score", 1.0), lk.get("evidence", "身份证号一致"))
+    insert_rows(con, "match_review", given.get("review") or [])
+    as_of = given.get("as_of", dt.date(2024, 6, 30))
+    return as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+
+
+def as_text(value) -> str:
+    """A value as CONTRACT §3 prints it (NULL as empty, booleans true/false)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def check_expect(con: duckdb.DuckDBPyConnection, case_dir: Path) -> int:
+    """Assert every expect_<table>.csv equals its table (as a multiset); returns files checked."""
+    files = sorted(Path(case_dir).glob("expect_*.csv"))
+    assert files, f"{case_dir}: no expect_*.csv"
+    for path in files:
+        table = path.stem[len("expect_"):]
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            cols = list(reader.fieldnames or [])
+            rows = list(reader)
+        assert all(None not in r and None not in r.values() for r in rows), \
+            f"{path.name}: a row has a different number of fields than the header (quote commas)"
+        want = sorted(tuple(row[c] for c in cols) for row in rows)
+        got = sorted(tuple(as_text(v) for v in row) for row in con.execute(
+            "select " + ", ".join(f'"{c}"' for c in cols) + f" from {table}").fetchall())
+        assert got == want, f"{path.name}: got\n{got}\nwant\n{want}"
+    return len(files)
+
+
+def pytest_generate_tests(metafunc):
+    if "golden_case" in metafunc.fixturenames:
+        dirs = case_dirs(metafunc.module.GOLDEN_RULE)
+        metafunc.parametrize("golden_case", dirs, ids=[d.name for d in dirs])
+
+
+@pytest.fixture(name="load_case")
+def _load_case_fixture():
+    return load_case
+
+
+@pytest.fixture(name="check_expect")
+def _check_expect_fixture():
+    return check_expect
+
+
+# deaths_by_id as architecture.md stage 3 defines it (built by the deaths rules).
+DEATHS_BY_ID = [("id_number", "VARCHAR"), ("death_date", "DATE"), ("death_sources", "VARCHAR"),
+                ("date_conflict", "BOOLEAN"), ("in_ledger", "BOOLEAN"),
+                ("alive_signal", "BOOLEAN")]
+
+
+@pytest.fixture
+def con_after_deaths(con):
+    """``con`` plus an empty ``deaths_by_id``, as the rule groups after deaths see it.
+
+    A given.yaml fills it under ``tables: deaths_by_id:`` (no ``stg_`` prefix is added
+    to an existing table); "no death record" means no row there for the ID.
+    """
+    con.execute(_ddl("deaths_by_id", DEATHS_BY_ID))
+    return con

@@ -1,0 +1,137 @@
+"""RULES §6 progress.csv: the gap to the target rounds up on exact decimals, rates to
+4 decimals half up, one row per configured township in config order (+ 未知乡镇 when
+needed), targets only for the as-of year."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.rules import RuleContext, contributions, coverage, lapsed
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def as_of():
+    return AS_OF
+
+
+def _run(con, ctx):
+    contributions.build(con, ctx)
+    lapsed.build(con, ctx)
+    coverage.build(con, ctx)
+
+
+def _township(con, make_id, township, eligible, insured, birth, paid=0):
+    """`eligible` registry residents of `township`; the first `insured` are open ledger
+    participants, the first `paid` of those paid for the as-of year."""
+    ids = [make_id(birth, f"{i:03d}") for i in range(eligible)]
+    base = int(birth) * 1000  # unique _rid per block
+    registry = pa.Table.from_pylist([  # noqa: F841 (scanned by duckdb)
+        {"_rid": base + i, "id_number": idn, "id_status": "valid", "name": "居民",
+         "township": township, "hukou_status": "正常"} for i, idn in enumerate(ids)])
+    ledger = pa.Table.from_pylist([  # noqa: F841
+        {"_rid": base + i, "id_number": idn, "name": "居民", "township": township,
+         "enrol_status": "正常参保", "benefit_status": "未领取"}
+        for i, idn in enumerate(ids[:insured])])
+    paid_rows = pa.Table.from_pylist([  # noqa: F841
+        {"_rid": base + i, "id_number": idn, "year": AS_OF.year, "tier": 300,
+         "personal_amount": 300} for i, idn in enumerate(ids[:paid])])
+    con.execute("insert into stg_household_registry by name select * from registry")
+    if insured:
+        con.execute("insert into stg_participants by name select * from ledger")
+    if paid:
+        con.execute("insert into stg_contributions by name select * from paid_rows")
+
+
+def _progress(con, township):
+    cur = con.execute("select * from progress where township = $t", {"t": township})
+    names = [d[0] for d in cur.description]
+    return dict(zip(names, cur.fetchall()[0]))
+
+
+def test_gap_rounds_up(con_after_deaths, ctx, make_id, insert):
+    """101 eligible, 98 insured: ceil(0.98 x 101 = 98.98) = 99 -> gap 1, rate 98/101 = 0.9703.
+    100 eligible, 98 insured: ceil(98.00) = 98 -> gap 0, rate 0.9800."""
+    con = con_after_deaths
+    _township(con, make_id, "北湾镇", 101, 98, "19800101", paid=49)
+    _township(con, make_id, "东湾镇", 100, 98, "19810101")
+    insert(con, "township_targets", [{"township": "北湾镇", "year": 2026, "target": 70},
+                                     {"township": "东湾镇", "year": 2025, "target": 70}])
+    _run(con, ctx)
+    assert _progress(con, "北湾镇") == {
+        "township": "北湾镇", "target": 70, "completed": 49, "completion_rate": Decimal("0.7000"),
+        "eligible": 101, "insured": 98, "participation_rate": Decimal("0.9703"),
+        "gap_to_target": 1}
+    # 东湾镇's only target is for 2025: no target, no completion rate
+    assert _progress(con, "东湾镇") == {
+        "township": "东湾镇", "target": None, "completed": 0, "completion_rate": None,
+        "eligible": 100, "insured": 98, "participation_rate": Decimal("0.9800"),
+        "gap_to_target": 0}
+
+
+def test_gap_uses_the_configured_rate_in_exact_decimals(con_after_deaths, config, make_id):
+    """A target rate of 0.81: 0.81 x 300 is exactly 243 (a float says 243.00000000000003,
+    whose ceiling is 244). 243 insured of 300 -> gap 0."""
+    con = con_after_deaths
+    policy = config.policy.model_copy(update={"target_rate": Decimal("0.81")})
+    ctx = RuleContext(config.model_copy(update={"policy": policy}), AS_OF)
+    _township(con, make_id, "五合镇", 300, 243, "19820101")
+    _run(con, ctx)
+    row = _progress(con, "五合镇")
+    assert (row["eligible"], row["insured"], row["gap_to_target"]) == (300, 243, 0)
+    assert row["participation_rate"] == Decimal("0.8100")
+
+
+def test_one_row_per_configured_township_in_config_order(con_after_deaths, ctx, config):
+    con = con_after_deaths
+    _run(con, ctx)
+    names = [r[0] for r in con.execute("select township from progress").fetchall()]
+    assert names == [t.name for t in config.county.townships]
+
+
+def test_unknown_township_row_only_when_needed(con_after_deaths, ctx, config, insert):
+    """A ledger participant whose township is no configured one counts under 未知乡镇, last."""
+    con = con_after_deaths
+    idn = "620421197001010114"
+    insert(con, "participants", [{"id_number": idn, "name": "李玉兰", "township": "城西乡",
+                                  "enrol_status": "正常参保", "benefit_status": "未领取"}])
+    insert(con, "contributions", [{"id_number": idn, "year": 2026, "tier": 300,
+                                   "personal_amount": 300}])
+    _run(con, ctx)
+    rows = con.execute("select township, completed from progress").fetchall()
+    assert len(rows) == len(config.county.townships) + 1
+    assert rows[-1] == (config.county.unknown_township, 1)
+
+
+def test_without_targets_the_target_is_empty_and_skipped(con_after_deaths, ctx, missing):
+    con = con_after_deaths
+    missing(con, "township_targets")
+    _run(con, ctx)
+    assert con.execute("select count(*) from progress where target is not null "
+                       "or completion_rate is not null").fetchall() == [(0,)]
+    checks = [r[0] for r in con.execute('select "check" from skipped_checks').fetchall()]
+    assert "progress.target" in checks
+
+
+@pytest.fixture(scope="module")
+def macro_con():
+    import duckdb
+    c = duckdb.connect()
+    contributions.prepare_macros(c)
+    yield c
+    c.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(num=st.integers(0, 10**7), den=st.integers(1, 10**7))
+def test_rate_is_half_up_to_four_decimals(macro_con, num, den):
+    """Oracle: Python's Decimal, ROUND_HALF_UP."""
+    want = (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    got = macro_con.execute("select rl_rate($n, $d)", {"n": num, "d": den}).fetchall()[0][0]
+    assert got == want

@@ -1,0 +1,249 @@
+"""townships/<乡镇>.xlsx: one workbook per township for its officers (CONTRACT.md §3).
+
+Choices (documented here and in the package docstring):
+
+- Text is written only with ``write_string`` and the workbook is opened with
+  ``strings_to_formulas=False``, so nothing is ever stored as a formula.
+  A text that starts with = + - @ tab CR or NUL also gets a leading
+  apostrophe character, as in the CSVs: the cell shows ``'=SUM(A1)`` and
+  stays text even when an officer edits it and presses Enter (a cell that
+  only *holds* text starting with ``=`` becomes a formula on re-entry).
+- Dates are text ``YYYY-MM-DD`` (months ``YYYY-MM``): what the CSVs say,
+  independent of the locale, and they still sort and filter correctly.
+  Money and counts are numbers (money with format ``0.00``).
+- With ``mask_ids`` every ID column shows the first 6 and last 4 characters
+  (``normalise.id.mask``), and any 15- or 18-character ID inside a text
+  (an evidence line) is masked the same way.
+- The core properties' created/modified date is the as-of date and
+  xlsxwriter stamps zip members 1980-01-01: reruns are byte-identical.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from transforms import lists_schema
+from transforms.config import County
+from transforms.export import labels
+from transforms.export.csv_lists import list_table
+from transforms.export.files import OutputFile, quote, require_columns, table_columns, write_bytes
+from transforms.export.formatting import (
+    ID_COLUMNS,
+    LIST_SORT,
+    MONEY,
+    MONTHS,
+    escape_text,
+    order_sql,
+)
+from transforms.export.workbook_summary import write_summary
+from transforms.normalise.id import mask
+
+log = logging.getLogger(__name__)
+
+MAX_WIDTH = 60
+CHECK_WIDTHS = (12, 30)
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+_CODED = {"reason": labels.REASON, "issue": labels.REASON, "action": labels.REASON,
+          "match_method": labels.METHOD, "source": labels.SOURCE}
+
+
+def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: County,
+                             as_of: dt.date, mask_ids: bool = True, *,
+                             target_rate: Decimal) -> list[OutputFile]:
+    """Write townships/<乡镇>.xlsx for every configured township, and for the
+    unknown township when a list row has it (or a township not configured).
+
+    ``target_rate`` is ``Config.policy.target_rate``. Workbooks of an earlier
+    run in the same folder that this run did not write are removed.
+    """
+    out = Path(out)
+    folder = out / "townships"
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = _list_tables(con)
+    configured = [t.name for t in county.townships]
+    townships = list(configured)
+    if _has_unknown(con, tables, configured):
+        townships.append(county.unknown_township)
+    missing = [list_table(n) for n, types in tables.items() if types is None]
+    note = f"input tables missing: {', '.join(missing)} (sheets header only)" if missing else None
+    written = []
+    for township in townships:
+        where, params = _where(township, configured)
+        lists = {name: _fetch(con, name, types, where, params) for name, types in tables.items()}
+        progress = _progress(con, township)
+        data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress)
+        written.append(write_bytes(out, folder / f"{township}.xlsx", data, rows, note))
+    keep = {(out / w.file).name for w in written}
+    for stale in sorted(folder.glob("*.xlsx")):
+        if stale.name not in keep:
+            log.info("removing workbook of an earlier run: %s", stale.name)
+            stale.unlink()
+    return written
+
+
+def _list_tables(con) -> dict[str, dict[str, str] | None]:
+    tables = {}
+    for name in lists_schema.LISTS:
+        types = table_columns(con, list_table(name))
+        if types is not None:
+            require_columns(list_table(name), types, lists_schema.columns(name))
+        tables[name] = types
+    return tables
+
+
+def _has_unknown(con, tables, configured: list[str]) -> bool:
+    for name, types in tables.items():
+        if types is None:
+            continue
+        sql = (f"select count(*) from {quote(list_table(name))} as src "
+               "where src.township is null or not list_contains($configured, src.township)")
+        if con.execute(sql, {"configured": configured}).fetchone()[0]:
+            return True
+    return False
+
+
+def _where(township: str, configured: list[str]) -> tuple[str, dict]:
+    if township in configured:
+        return "src.township = $township", {"township": township}
+    # the unknown township's workbook also takes any township not configured
+    return ("(src.township is null or not list_contains($configured, src.township))",
+            {"configured": configured})
+
+
+def _fetch(con, name: str, types, where: str, params: dict) -> list[tuple] | None:
+    if types is None:
+        return None
+    cols = lists_schema.columns(name)
+    select = ", ".join(f"src.{quote(c)}" for c in cols)
+    sql = (f"select {select} from {quote(list_table(name))} as src where {where} "
+           f"order by {order_sql(cols, LIST_SORT)}")
+    log.debug("workbook rows:\n%s", sql)
+    return con.execute(sql, params).fetchall()
+
+
+def _progress(con, township: str) -> dict | None:
+    if table_columns(con, "progress") is None:
+        return None
+    cols = ", ".join(quote(c) for c in lists_schema.PROGRESS)
+    cursor = con.execute(f"select {cols} from progress where township = $t", {"t": township})
+    row = cursor.fetchone()
+    return dict(zip(lists_schema.PROGRESS, row)) if row else None
+
+
+def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decimal,
+              mask_ids: bool, lists: dict, progress: dict | None) -> tuple[bytes, int]:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book.set_properties({
+        "title": f"{county.name}{township}城乡居民基本养老保险数据比对核查清单",
+        "author": f"{county.name}城乡居民基本养老保险数据比对",
+        "created": dt.datetime.combine(as_of, dt.time()),
+    })
+    formats = _formats(book)
+    summary = book.add_worksheet(labels.SUMMARY_SHEET)
+    rows = 0
+    for name, data in lists.items():
+        sheet = book.add_worksheet(labels.LIST_TITLE[name])
+        _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats)
+        rows += len(data or [])
+    counts = {name: (None if data is None else len(data)) for name, data in lists.items()}
+    write_summary(summary, county, township, as_of, target_rate, mask_ids, counts, progress,
+                  formats)
+    book.close()
+    return buffer.getvalue(), rows
+
+
+def _formats(book) -> dict:
+    return {
+        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                   "text_wrap": True, "valign": "vcenter"}),
+        "check": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1,
+                                  "text_wrap": True, "valign": "vcenter"}),
+        "money": book.add_format({"num_format": "0.00"}),
+        "int": book.add_format({"num_format": "0"}),
+        "decimal": book.add_format({"num_format": "0.0000"}),
+        "percent": book.add_format({"num_format": "0.00%"}),
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "bold": book.add_format({"bold": True}),
+    }
+
+
+def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
+                formats: dict) -> None:
+    headers = [labels.column(c) for c in cols]
+    widths = [display_width(h) for h in headers]
+    for j, header in enumerate(headers):
+        sheet.write_string(0, j, header, formats["header"])
+    check_col = len(cols)
+    sheet.write_string(0, check_col, labels.CHECK_RESULT, formats["check"])
+    sheet.write_string(0, check_col + 1, labels.CHECK_NOTE, formats["check"])
+    renderers = [_renderer(c, mask_ids) for c in cols]
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            shown, fmt = renderers[j](value)
+            if fmt is None:
+                sheet.write_string(i, j, shown)
+                # display width is at most 2 per character: skip what cannot widen
+                if 2 * len(shown) > widths[j] < MAX_WIDTH:
+                    widths[j] = max(widths[j], display_width(shown))
+            else:
+                sheet.write_number(i, j, shown, formats[fmt])
+                if widths[j] < 12:
+                    widths[j] = max(widths[j], len(f"{shown:.2f}"))
+    last = max(len(rows), 1)
+    sheet.data_validation(1, check_col, last, check_col, {
+        "validate": "list", "source": list(labels.CHECK_CHOICES),
+        "error_title": labels.CHECK_RESULT,
+        "error_message": "请从下拉列表选择：" + " / ".join(labels.CHECK_CHOICES)})
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), check_col + 1)
+    for j, width in enumerate(widths):
+        sheet.set_column(j, j, min(width + 2, MAX_WIDTH))
+    sheet.set_column(check_col, check_col, CHECK_WIDTHS[0])
+    sheet.set_column(check_col + 1, check_col + 1, CHECK_WIDTHS[1])
+
+
+def _renderer(column: str, mask_ids: bool):
+    """value -> (what the cell shows, number format key or None for text)."""
+    def text(value: str) -> tuple[str, None]:
+        if mask_ids:
+            value = _ID_IN_TEXT.sub(lambda m: mask(m.group(1)), value)
+        return escape_text(value), None
+
+    if column in ID_COLUMNS:
+        return lambda v: (escape_text(mask(str(v)) if mask_ids else str(v)), None)
+    if column in _CODED:
+        table = _CODED[column]
+        return lambda v: text(labels.code(str(v), table))
+    if column == "death_sources":
+        return lambda v: text(labels.sources(str(v)))
+
+    def generic(value):
+        if isinstance(value, bool):
+            return (labels.YES if value else labels.NO), None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.strftime("%Y-%m" if column in MONTHS else "%Y-%m-%d"), None
+        if isinstance(value, (int, Decimal, float)) and column in MONEY:
+            return float(value), "money"
+        if isinstance(value, int):
+            return value, "int"
+        if isinstance(value, (Decimal, float)):
+            return float(value), "decimal"
+        return text(str(value))
+    return generic
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in Excel: CJK and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

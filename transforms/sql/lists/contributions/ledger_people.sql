@@ -1,0 +1,27 @@
+-- One row per ledger participant (the first row of an ID, should the ledger repeat
+-- one), with the facts every contribution, special-group and coverage rule reads.
+with participants as (
+    select *
+    from stg_participants
+    qualify row_number() over (partition by id_number order by _rid) = 1
+),
+
+final as (
+    select
+        id_number,
+        name,
+        coalesce(township, $unknown_township) as township,
+        village,
+        enrol_status,
+        benefit_status,
+        subsidy_category,
+        enrol_date,
+        coalesce(rl_id_birth(id_number), birth_date) as birth_date,
+        rl_age(coalesce(rl_id_birth(id_number), birth_date), $as_of) as age,
+        enrol_status is distinct from '终止参保' as is_open,
+        benefit_status in ('正常发放', '暂停发放') as is_drawing
+    from participants
+)
+
+select * from final
+order by id_number
