@@ -16,8 +16,9 @@ Tables written (architecture.md stage 3):
 
 Decisions the rules leave open:
 
-- A death record still in ``match_review`` and not auto-linked counts for nobody until
-  decided (RULES §7), even when its own ID is valid.
+- A record still in ``match_review`` and not auto-linked identifies nobody until decided
+  (RULES §7, docs/decisions.md), even when its own ID is valid: such a death record
+  makes no one dead, such an enrollment row gives no one a sign of life.
 - Within one source the earliest date stands for the source; the person's date is the
   first source in DEATH_SOURCE_PRIORITY with a date; ``date_conflict`` compares the
   sources' dates. A person whose sources give no date has a NULL death_date: no

@@ -170,3 +170,19 @@ def test_figures_come_from_policy(con, config, insert, link, make_id):
     deaths.build(con, ctx)
     assert con.execute("select grant_amount from list_funeral_grants").fetchall() == [
         (Decimal("2000.00"),)]
+
+
+def test_claim_on_a_row_under_review_is_no_sign_of_life(con, ctx, insert, link, make_id):
+    """An enrollment row waiting in match_review identifies nobody, even by its own ID."""
+    pid = _one_death(con, insert, link, make_id)
+    (rid,) = insert(con, "enrollment", [{"id_number": pid, "name": "王秀云",
+                                         "insurance_type": "城乡居民基本医疗保险",
+                                         "status": "参保缴费", "last_claim_date": "2024-05-01"}])
+    insert(con, "match_review", [{"src_table": "enrollment", "src_rid": rid,
+                                  "source": "medical_insurance", "ledger_id_number": pid,
+                                  "reason": "id_name_mismatch", "score": 0.3}])
+    deaths.build(con, ctx)
+    assert con.execute("select alive_signal from deaths_by_id").fetchall() == [(False,)]
+    con.execute("delete from match_review")
+    deaths.build(con, ctx)
+    assert con.execute("select alive_signal from deaths_by_id").fetchall() == [(True,)]
