@@ -22,7 +22,7 @@ MISSING = "missing"
 STATUSES = (VALID, CONVERTED_15, INVALID_CHECKSUM, INVALID_DATE, PRECISION_LOST, MISSING)
 
 _DROP = re.compile(r"[\s'\"`‘’“”\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]+")
-_SCI = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]+)$")
+_SCI = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,3})$")
 
 
 class NormalisedId(NamedTuple):
@@ -87,7 +87,7 @@ def sci_to_digits(text: str) -> str | None:
     mantissa = m.group(1) + (m.group(2) or "")
     exponent = int(m.group(3))
     digits = mantissa[:15]
-    if exponent + 1 < len(digits):
+    if exponent + 1 < len(digits) or exponent > 17:  # an ID has 18 digits at most
         return None
     return digits + "0" * (exponent + 1 - len(digits))
 

@@ -1,0 +1,91 @@
+"""The data contracts (GX suites): committed, in step with config, and every failing row out."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import pyarrow as pa
+
+from expectations import build_suites
+from expectations.contracts import SUITES_DIR, load_suite, parameters, suite_json, to_frame
+from tests.transforms.ingest.conftest import AS_OF, make_id, write_csv
+
+REGISTRY = ["公民身份号码", "姓名", "出生日期", "户口状态", "注销原因", "注销日期"]
+
+
+def test_committed_suites_match_the_config(config):
+    """Regenerate with `python -m expectations.build_suites` when this fails."""
+    for name, table in config.sources.tables.items():
+        expected = build_suites.render(build_suites.suite_for(name, table, config))
+        assert suite_json(name) == expected, f"{name}.json is out of date"
+    assert {p.stem for p in SUITES_DIR.glob("*.json")} == set(config.sources.tables)
+
+
+def test_suites_load_as_gx_suites_with_run_date_parameters():
+    suite = load_suite("death_certificates")
+    assert suite.name == "death_certificates"
+    values = parameters(suite, AS_OF)   # dates as Timestamps, like the frame's date columns
+    assert values["as_of"] == pd.Timestamp(AS_OF)
+    assert values["earliest_date"] == pd.Timestamp("1900-01-01")
+    assert (values["as_of_month"], values["as_of_year"], values["next_year"]) == (
+        pd.Timestamp("2026-11-01"), 2026, 2027)
+    assert load_suite("no_such_table") is None
+
+
+def test_to_frame_types_for_the_contracts():
+    table = pa.table({"m": pa.array([Decimal("-2.50")], pa.decimal128(18, 2)),
+                      "d": pa.array([dt.date(2026, 11, 29)], pa.date32()),
+                      "s": ["正常"]})
+    frame = to_frame(table)
+    assert frame["m"].tolist() == [-2.5]
+    assert frame["d"].tolist() == [pd.Timestamp("2026-11-29")]
+    assert frame["s"].tolist() == ["正常"]
+
+
+def test_every_row_outside_the_enum_is_quarantined_not_the_first_200(inbox, run):
+    f = "public_security/household_registry.csv"
+    bad = [[make_id(dt.date(1960, 1, 1), i), "张三", "", "迁移", "", ""] for i in range(250)]
+    good = [[make_id(dt.date(1961, 1, 1), i), "李四", "", "正常", "", ""] for i in range(5)]
+    write_csv(inbox / f, REGISTRY, bad + good)
+    r = run(inbox)
+    quarantined = r.quarantine(f)
+    assert len(quarantined) == 250
+    assert {q["reason"] for q in quarantined} == {
+        "expect_column_values_to_be_in_set:hukou_status"}
+    assert [q["row"] for q in quarantined] == list(range(1, 251))
+    assert quarantined[0]["raw"]["户口状态"] == "迁移"
+    assert len(r.stg("household_registry")) == 5
+    entry = r.file(f)
+    assert (entry["read"], entry["accepted"], entry["quarantined"]) == (255, 5, 250)
+    assert r.result.tables["household_registry"].gx_failed_rows == 250
+
+
+def test_future_dates_bad_ranges_and_order_within_a_row(inbox, run):
+    certs = "health/death_certificates.csv"
+    write_csv(inbox / certs, ["身份证件号码", "姓名", "出生日期", "死亡日期"], [
+        [make_id(dt.date(1950, 1, 1), 1), "张三", "1950-01-01", "2026-11-28"],   # the as-of day
+        [make_id(dt.date(1950, 1, 1), 2), "李四", "1950-01-01", "2026-11-29"],   # future death
+        [make_id(dt.date(1950, 1, 1), 3), "王五", "1950-01-01", "1949-12-31"],   # before birth
+        [make_id(dt.date(1950, 1, 1), 4), "赵六", "1850-01-01", "1900-01-02"],   # before 1900
+    ])
+    targets = "reference/township_targets.csv"
+    write_csv(inbox / targets, ["乡镇", "年度", "参保任务数"], [
+        ["乌兰镇", "2026", "0"], ["乌兰镇", "2030", "10"], ["火星乡", "2026", "10"],
+        ["北湾镇", "2027", "10"]])
+    contributions = "pension/contributions.csv"
+    write_csv(inbox / contributions, ["公民身份号码", "缴费年度", "缴费档次", "个人缴费"],
+              [[make_id(dt.date(1970, 1, 1)), "2026", "300", "-300"]])
+    r = run(inbox)
+    assert [(q["row"], q["reason"]) for q in r.quarantine(certs)] == [
+        (2, "expect_column_values_to_be_between:death_date"),
+        (3, "expect_column_pair_values_a_to_be_greater_than_b:death_date,birth_date"),
+        (4, "expect_column_values_to_be_between:birth_date")]
+    assert [(q["row"], q["reason"]) for q in r.quarantine(targets)] == [
+        (1, "expect_column_values_to_be_between:target"),
+        (2, "expect_column_values_to_be_between:year"),
+        (3, "expect_column_values_to_be_in_set:township")]
+    assert [q["reason"] for q in r.quarantine(contributions)] == [
+        "expect_column_values_to_be_between:personal_amount"]
+    assert [x["township"] for x in r.stg("township_targets")] == ["北湾镇"]
+    assert r.result.validations["township_targets"].success is False

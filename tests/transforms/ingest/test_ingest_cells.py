@@ -1,0 +1,69 @@
+"""Cells to text, headers to columns, names to pinyin: the small pieces of ingest."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from pypinyin.constants import PHRASES_DICT
+
+from transforms.ingest.columns import name_pinyin
+from transforms.ingest.frame import cell_text, number_text
+from transforms.ingest.headers import find_header, normalise_header, unique_keys
+from transforms.normalise.name import pinyin_key
+
+
+@pytest.mark.parametrize("value, expect", [
+    (620421197005203968.0, "620421197005204000"),   # the double of 6.20421197005204E+17
+    (620421197005203968, "620421197005204000"),     # an integer beyond 15 digits likewise
+    (620421700520400, "620421700520400"),           # 15 digits: exact
+    (300.0, "300"), (2026, "2026"), (300.5, "300.5"), (0.1 + 0.2, "0.3"), (-12.0, "-12"),
+])
+def test_number_text_is_what_excel_shows(value, expect):
+    assert number_text(value) == expect
+
+
+@pytest.mark.parametrize("value, kind, expect", [
+    (44824.0, "date", "2022-09-20"), (44824.75, "month", "2022-09-20"),
+    (20220920.0, "date", "20220920"), (202209, "month", "202209"),
+    (2022.0, "month", "2022"),                       # a year is not read as a 1905 serial
+    (44824.0, "money", "44824"),
+    (dt.datetime(2022, 9, 20), "date", "2022-09-20"),
+    (dt.datetime(2022, 9, 20, 8, 30), "date", "2022-09-20 08:30:00"),
+    (dt.date(2022, 9, 20), "text", "2022-09-20"),
+    (None, "text", ""), ("", "id", ""), (True, "text", "TRUE"), (" 张三 ", "name", " 张三 "),
+])
+def test_cell_text(value, kind, expect):
+    assert cell_text(value, kind) == expect
+
+
+@pytest.mark.parametrize("raw, expect", [
+    ("乡镇（街道）", "乡镇(街道)"), ("乡镇(街道)", "乡镇(街道)"), (" 公民身份\n号码 ", "公民身份号码"),
+    ("乡镇【街道】", "乡镇(街道)"), ("ＩＤ", "id"), (None, ""),
+])
+def test_normalise_header(raw, expect):
+    assert normalise_header(raw) == expect
+
+
+def test_the_header_row_is_the_one_mapping_most_columns(config):
+    rows = [["靖远县低保名单", "", ""], ["", "", ""], ["序号", "单位：人", ""],
+            ["姓名", "身份证号", "救助类别"], ["张三", "x", "城乡低保"]]
+    match = find_header(rows, config.sources.tables["assistance"])
+    assert (match.row_index, match.mapping) == (3, {"name": 0, "id_number": 1, "category": 2})
+    assert find_header(rows[:3], config.sources.tables["assistance"]) is None
+
+
+def test_unique_keys_name_every_column():
+    assert unique_keys(["姓名", "", "姓名"], 4) == ["姓名", "列2", "姓名(2)", "列4"]
+
+
+def test_name_pinyin_equals_pinyin_key():
+    """Oracle: the per-character cache gives pinyin_key's answer, phrases included."""
+    rng = random.Random(7)
+    chars = [chr(c) for c in range(0x4E00, 0x9FA6)]
+    phrases = sorted(p for p in PHRASES_DICT if 2 <= len(p) <= 3)
+    names = ["单于", "重庆", "长孙无忌", "曾国藩", "阿依·买买提", "王?明", "张*", "", None]
+    for _ in range(3000):
+        stem = "".join(rng.choice(chars) for _ in range(rng.randint(1, 4)))
+        names.append(rng.choice(phrases) + stem if rng.random() < 0.3 else stem)
+    assert [name_pinyin(n) for n in names] == [pinyin_key(n) for n in names]

@@ -1,0 +1,32 @@
+"""Names: NFKC, separators, traditional -> simplified, a toneless pinyin key."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.normalise.name import normalise_name, pinyin_key
+
+
+@pytest.mark.parametrize("raw, expect", [
+    ("张三", "张三"), ("张　三", "张三"), (" 張三 ", "张三"), ("ＡＢＣ", "ABC"),
+    ("阿依•买买提", "阿依·买买提"), ("阿依・买买提", "阿依·买买提"), ("阿依.买买提", "阿依·买买提"),
+    ("阿依．买买提", "阿依·买买提"), ("王？明", "王?明"), ("", None), (None, None), ("  ", None),
+])
+def test_normalise_name(raw, expect):
+    assert normalise_name(raw) == expect
+
+
+def test_homophones_share_a_pinyin_key():
+    assert pinyin_key("张三") == pinyin_key("章三") == "zhangsan"
+    assert pinyin_key("李四") != pinyin_key("张三")
+    assert pinyin_key(None) is None
+
+
+_names = st.text(alphabet="张章王李赵钱孫陈·•・.　 ?*", min_size=1, max_size=6)
+
+
+@given(_names)
+def test_normalising_a_name_is_idempotent(raw):
+    once = normalise_name(raw)
+    assert once is None or normalise_name(once) == once

@@ -1,0 +1,146 @@
+"""The stage-1 tables of docs/architecture.md: schema, duplicates, one transaction.
+
+Identifiers come only from the validated config (checked again here); values
+are bound as parameters or handed over as Arrow tables.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import pyarrow as pa
+
+from transforms.config import Config, Table
+from transforms.sqlfile import StepError, read_sql, run_sql
+
+log = logging.getLogger(__name__)
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+# DuckDB and Arrow type of each configured column type (architecture.md stage 1).
+SQL_TYPES = {"text": "VARCHAR", "enum": "VARCHAR", "sex": "VARCHAR", "date": "DATE",
+             "month": "DATE", "money": "DECIMAL(18,2)", "year": "INTEGER", "int": "INTEGER"}
+ARROW_TYPES = {"VARCHAR": pa.string(), "DATE": pa.date32(), "DECIMAL(18,2)": pa.decimal128(18, 2),
+               "INTEGER": pa.int32(), "BIGINT": pa.int64(), "BOOLEAN": pa.bool_()}
+META_COLUMNS = [("_rid", "BIGINT"), ("_file", "VARCHAR"), ("_row", "INTEGER"),
+                ("_extract_date", "DATE")]
+QUARANTINE = [("source", "VARCHAR"), ("table", "VARCHAR"), ("file", "VARCHAR"),
+              ("row", "INTEGER"), ("reason", "VARCHAR"), ("raw", "VARCHAR")]
+INGEST_FILES = [("file", "VARCHAR"), ("source", "VARCHAR"), ("table", "VARCHAR"),
+                ("sha256", "VARCHAR"), ("extract_date", "DATE"), ("read", "INTEGER"),
+                ("accepted", "INTEGER"), ("quarantined", "INTEGER"), ("duplicates", "INTEGER"),
+                ("status", "VARCHAR"), ("reason", "VARCHAR"), ("stale", "BOOLEAN")]
+TABLE_STATUS = [("table", "VARCHAR"), ("source", "VARCHAR"), ("present", "BOOLEAN"),
+                ("files", "INTEGER"), ("rows", "BIGINT"), ("stale", "BOOLEAN")]
+
+
+def ident(name: str) -> str:
+    """A quoted identifier, after checking it is a plain snake_case name."""
+    if not _IDENT.match(name):
+        raise StepError(f"not a plain identifier: {name!r}")
+    return f'"{name}"'
+
+
+def column_outputs(key: str, type_: str) -> list[tuple[str, str]]:
+    """The staging columns one configured column becomes."""
+    if type_ == "id":
+        return [("id_number", "VARCHAR"), ("id_raw", "VARCHAR"), ("id_status", "VARCHAR"),
+                ("id_birth_date", "DATE")]
+    if type_ == "name":
+        return [(key, "VARCHAR"), (f"{key}_raw", "VARCHAR"), (f"{key}_pinyin", "VARCHAR")]
+    if type_ == "township":
+        return [(key, "VARCHAR"), (f"{key}_raw", "VARCHAR")]
+    return [(key, SQL_TYPES[type_])]
+
+
+def staging_columns(table: Table) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of ``stg_<table>``, in order."""
+    columns = list(META_COLUMNS)
+    for key, column in table.columns.items():
+        columns += column_outputs(key, column.type)
+    names = [name for name, _ in columns]
+    if len(set(names)) != len(names):
+        raise StepError(f"staging columns collide: {names}")
+    return columns
+
+
+def duplicate_key(key: str, type_: str) -> str:
+    """The normalised value of a configured column that duplicates are compared on."""
+    return "id_number" if type_ == "id" else key
+
+
+def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
+    return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
+
+
+def create_table_sql(name: str, columns: list[tuple[str, str]]) -> str:
+    body = ",\n    ".join(f"{ident(c)} {t}" for c, t in columns)
+    return f"create or replace table {ident(name)} (\n    {body}\n)"
+
+
+def find_duplicates(con: duckdb.DuckDBPyConnection, keyed: pa.Table,
+                    money_table: bool) -> pa.Array:
+    """The ``_rid`` of every exact duplicate among ``keyed`` (_rid, _file, _row, keys...)."""
+    con.register("staged_rows", keyed)
+    try:
+        rows = run_sql(con, "staging/duplicates", {"money_table": money_table}).fetchall()
+    finally:
+        con.unregister("staged_rows")
+    return pa.array([row[0] for row in rows], pa.int64())
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]],
+            rows: pa.Table) -> None:
+    sql = create_table_sql(name, columns)
+    log.debug("sql create %s\n%s", name, sql)
+    con.execute(sql)
+    if rows.num_rows:
+        con.register("ingest_rows", rows)
+        try:
+            con.execute(f"insert into {ident(name)} by name select * from ingest_rows")
+        finally:
+            con.unregister("ingest_rows")
+    log.info("%s: %d rows", name, rows.num_rows)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The stage-1 tables are replaced all together or not at all."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except Exception as exc:
+        con.execute("rollback")
+        if isinstance(exc, StepError):
+            raise
+        raise StepError(f"step ingest failed, previous stage-1 tables kept: {exc}") from exc
+    con.execute("commit")
+
+
+def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table,
+                 rows: pa.Table) -> None:
+    """Replace ``stg_<table>`` (full schema, also when ``rows`` is empty)."""
+    _insert(con, f"stg_{table}", staging_columns(spec), rows)
+
+
+def write_ingest_tables(con: duckdb.DuckDBPyConnection, config: Config, rows: dict[str, int],
+                        quarantine: pa.Table, files: pa.Table) -> None:
+    """Replace ``quarantine``, ``ingest_files`` and ``table_status``."""
+    _insert(con, "quarantine", QUARANTINE, quarantine)
+    _insert(con, "ingest_files", INGEST_FILES, files)
+    configured = pa.table({
+        "ord": pa.array(range(len(config.sources.tables)), pa.int32()),
+        "table": list(config.sources.tables),
+        "source": [t.source for t in config.sources.tables.values()],
+        "rows": pa.array([rows[t] for t in config.sources.tables], pa.int64()),
+    })
+    con.execute(create_table_sql("table_status", TABLE_STATUS))
+    con.register("configured_tables", configured)
+    try:
+        sql = "insert into table_status by name\n" + read_sql("staging/table_status")
+        log.debug("sql staging/table_status\n%s", sql)
+        con.execute(sql)
+    finally:
+        con.unregister("configured_tables")

@@ -1,0 +1,102 @@
+"""Stage 2: match every department record to the ledger (RULES.md §2).
+
+Writes `match_links` (auto-accepted links) and `match_review` (pairs a person must
+decide) as docs/architecture.md describes, replacing any previous run's tables in one
+transaction. All work is set-wise SQL in transforms/sql/matching/.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import duckdb
+
+from transforms.config import Config
+from transforms.match import inputs
+from transforms.match.sqlfiles import MatchStepError, materialise, query, run
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("id", "id15", "id_repaired", "name_dob")
+REVIEW_REASONS = ("fuzzy_match", "id_name_mismatch", "id_repaired")
+
+# Method weights: a link's score is its weight times the name similarity (1 for equal
+# names); review scores are divided by the number of candidates. They rank, not decide.
+SCORES = {
+    "score_id": 1.0,
+    "score_id15": 0.99,
+    "score_id_repaired": 0.95,
+    "score_name_dob": 0.9,
+}
+
+_MACROS = ("macro_name_class", "macro_name_similarity", "macro_name_phrase",
+           "macro_id_status_phrase")
+_TEMP_TABLES = ("_match_src_raw", "_match_ledger_raw", "_match_src", "_match_ledger",
+                "_match_ledger_dob", "_match_dec_id", "_match_dec_repaired",
+                "_match_dec_name_dob", "_match_decisions")
+
+
+def match_all(con: duckdb.DuckDBPyConnection, config: Config) -> dict[str, Any]:
+    """Match the department staging tables to stg_participants.
+
+    Returns, per department table, ``{"records": n, "links": {method: n},
+    "review": {reason: n}, "unmatched": n}`` (counts of department records).
+    """
+    started = time.perf_counter()
+    for macro in _MACROS:
+        run(con, macro)
+    try:
+        tables = inputs.create_raw_inputs(con, config)
+        n_src = materialise(con, "sources", "_match_src")
+        n_ledger = materialise(con, "ledger", "_match_ledger")
+        [(n_raw,)] = con.execute("select count(*) from _match_ledger_raw").fetchall()
+        if n_raw != n_ledger:
+            logger.warning("match: %d ledger rows without a valid ID or with a duplicated ID "
+                           "set aside (first row per ID kept)", n_raw - n_ledger)
+        materialise(con, "ledger_dob", "_match_ledger_dob")
+        logger.info("match: %d department records from %d tables against %d ledger rows",
+                    n_src, len(tables), n_ledger)
+        for step, table in (("id_exact", "_match_dec_id"),
+                            ("id_repaired", "_match_dec_repaired"),
+                            ("name_dob", "_match_dec_name_dob")):
+            rows = materialise(con, step, table, SCORES)
+            logger.info("match: step %s -> %d decision rows", step, rows)
+        materialise(con, "decisions", "_match_decisions")
+        _publish(con)
+        counts = _counts(con, [t.table for t in tables])
+    finally:
+        for table in _TEMP_TABLES:
+            con.execute(f"drop table if exists {table}")
+    logger.info("match: done in %.2f s", time.perf_counter() - started)
+    return counts
+
+
+def _publish(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace match_links and match_review together, or neither."""
+    con.begin()
+    try:
+        n_links = materialise(con, "links", "match_links", temp=False)
+        n_review = materialise(con, "review", "match_review", temp=False)
+        con.commit()
+    except (duckdb.Error, MatchStepError):
+        con.rollback()
+        raise
+    logger.info("match: wrote match_links (%d rows) and match_review (%d rows)",
+                n_links, n_review)
+
+
+def _counts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        t: {"records": 0, "links": dict.fromkeys(METHODS, 0),
+            "review": dict.fromkeys(REVIEW_REASONS, 0), "unmatched": 0}
+        for t in tables}
+    for table, kind, key, n in query(con, "counts"):
+        entry = out[table]
+        if kind == "link":
+            entry["links"][key] = int(n)
+        elif kind == "review":
+            entry["review"][key] = int(n)
+        else:
+            entry[kind] = int(n)
+    return out

@@ -1,0 +1,28 @@
+-- Ledger participants prepared for matching, one row per ID (the first row of a
+-- duplicated ID; the caller logs how many were set aside).
+with raw as (
+    select * from _match_ledger_raw
+    where id_status in ('valid', 'converted_15') and id_number is not null
+),
+
+one_per_id as (
+    select *
+    from raw
+    qualify row_number() over (partition by id_number order by ledger_rid) = 1
+),
+
+final as (
+    select
+        ledger_rid,
+        id_number,
+        name,
+        name_pinyin,
+        coalesce(
+            sex_own,
+            if(try_cast(substr(id_number, 17, 1) as integer) % 2 = 1, '男', '女')) as sex,
+        birth_own,
+        id_birth_date
+    from one_per_id
+)
+
+select * from final

@@ -1,0 +1,84 @@
+"""Ingest as CONTRACT §1 describes it, on the typed records the generator wrote:
+quarantine, ID normalisation and exact duplicates. The files themselves are
+not re-read: the oracle sees each value as the writer rendered it."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.normalise.id import CONVERTED_15, VALID, WEIGHTS, normalise_id
+from transforms.synth.ids import excel_rendering
+from transforms.synth.world import objectify
+
+ID_OK = (VALID, CONVERTED_15)
+
+
+def normalise_ids(raw: pd.Series, numeric: np.ndarray) -> pd.DataFrame:
+    """idn, id_status, id_birth for every raw ID: clean 18-character IDs set-wise,
+    anything else through ``transforms.normalise.id.normalise_id``."""
+    text = raw.fillna("").astype(str).to_numpy(dtype=object)
+    n = len(text)
+    idn = np.empty(n, dtype=object)
+    status = np.empty(n, dtype=object)
+    birth = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    fast = pc.match_substring_regex(pa.array(text, type=pa.string()), "^[0-9]{17}[0-9X]$")
+    fast = fast.to_numpy(zero_copy_only=False) & ~numeric
+    f = np.flatnonzero(fast)
+    good = np.zeros(0, dtype=bool)
+    if len(f):
+        digits = np.frombuffer("".join(text[f]).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        d = digits[:, :17].astype(np.int64) - 48
+        check = np.frombuffer("10X98765432".encode(), dtype=np.uint8)[(d @ np.array(WEIGHTS)) % 11]
+        y = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
+        m = d[:, 10] * 10 + d[:, 11]
+        day = d[:, 12] * 10 + d[:, 13]
+        ok_m = (m >= 1) & (m <= 12) & (day >= 1) & (y >= 1800)
+        first = (np.clip(y, 1800, 2200) - 1970).astype("datetime64[Y]").astype("datetime64[M]") \
+            + (np.clip(m, 1, 12) - 1)
+        bd = first.astype("datetime64[D]") + (day - 1)
+        ok_d = ok_m & (bd.astype("datetime64[M]") == first)
+        good = (check == digits[:, 17]) & ok_d
+        g = f[good]
+        idn[g], status[g], birth[g] = text[g], VALID, bd[good]
+    slow = np.concatenate([np.flatnonzero(~fast), f[~good]]).astype(int)
+    for i in slow:
+        value = excel_rendering(text[i]) if numeric[i] else text[i]
+        res = normalise_id(value)
+        idn[i], status[i] = res.id_number, res.status
+        if res.birth_date is not None:
+            birth[i] = np.datetime64(res.birth_date, "D")
+    return pd.DataFrame({"idn": pd.Series(idn, dtype=object), "id_status": pd.Series(status, dtype=object),
+                         "id_birth": birth})
+
+
+def stage(records: dict[str, pd.DataFrame], tables: dict, file_order: dict[str, int]) -> dict:
+    """Accepted, de-duplicated rows per table (columns + idn/id_status/id_birth)."""
+    out = {}
+    for name, df in records.items():
+        cfg = tables[name]
+        df = df[df["_bad"].isna()].copy()
+        if "id_number" in cfg.columns:
+            ids = normalise_ids(df["id_number"], df["_id_num"].to_numpy(dtype=bool))
+            for c in ids.columns:
+                df[c] = ids[c].to_numpy()
+            ok = df["id_status"].isin(ID_OK).to_numpy()
+            if cfg.kind == "ledger":
+                df = df[df["id_status"] == VALID]
+            else:
+                has_bd = ~np.isnat(df["id_birth"].to_numpy())
+                if "birth_date" in df:
+                    has_bd |= df["birth_date"].notna().to_numpy()
+                df = df[ok | has_bd]
+        df = df.assign(_order=df["_file"].map(file_order)).sort_values(["_order", "_row"],
+                                                                        kind="stable")
+        value_cols = [c for c in cfg.columns if c != "id_number"] + \
+            (["idn"] if "id_number" in cfg.columns else [])
+        if cfg.money_table:
+            first = df.groupby(value_cols, dropna=False, sort=False)["_order"].transform("min")
+            df = df[df["_order"] == first]
+        else:
+            df = df[~df.duplicated(value_cols, keep="first")]
+        out[name] = objectify(df.drop(columns="_order").reset_index(drop=True))
+    return out
