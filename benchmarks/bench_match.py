@@ -37,7 +37,7 @@ import duckdb
 from transforms.config import Config, load_config
 from transforms.match import METHODS, match_all
 from transforms.match import inputs as match_inputs
-from transforms.match.sqlfiles import ident, materialise
+from transforms.sqlfile import ident, materialise
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def run_ours(con: duckdb.DuckDBPyConnection, config: Config) -> float:
 def _splink_inputs(con: duckdb.DuckDBPyConnection, config: Config):
     """The records exactly as our matcher prepares them, as two Arrow tables."""
     match_inputs.create_raw_inputs(con, config)
-    materialise(con, "sources", "_bench_src_prepared")  # reads _match_src_raw
+    materialise(con, "matching/sources", "_bench_src_prepared")  # reads _match_src_raw
     dept = con.sql("""
         select src_table || ':' || src_rid as unique_id, id_number, name, name_pinyin,
                dob, sex from _bench_src_prepared""").to_arrow_table()

@@ -14,7 +14,8 @@ import duckdb
 
 from transforms.config import Config
 from transforms.match import inputs
-from transforms.match.sqlfiles import MatchStepError, materialise, query, run
+from transforms.sqlfile import StepError as MatchStepError
+from transforms.sqlfile import materialise, query, run_sql
 
 logger = logging.getLogger(__name__)
 
@@ -45,24 +46,24 @@ def match_all(con: duckdb.DuckDBPyConnection, config: Config) -> dict[str, Any]:
     """
     started = time.perf_counter()
     for macro in _MACROS:
-        run(con, macro)
+        run_sql(con, "matching/" + macro)
     try:
         tables = inputs.create_raw_inputs(con, config)
-        n_src = materialise(con, "sources", "_match_src")
-        n_ledger = materialise(con, "ledger", "_match_ledger")
+        n_src = materialise(con, "matching/sources", "_match_src")
+        n_ledger = materialise(con, "matching/ledger", "_match_ledger")
         [(n_raw,)] = con.execute("select count(*) from _match_ledger_raw").fetchall()
         if n_raw != n_ledger:
             logger.warning("match: %d ledger rows without a valid ID or with a duplicated ID "
                            "set aside (first row per ID kept)", n_raw - n_ledger)
-        materialise(con, "ledger_dob", "_match_ledger_dob")
+        materialise(con, "matching/ledger_dob", "_match_ledger_dob")
         logger.info("match: %d department records from %d tables against %d ledger rows",
                     n_src, len(tables), n_ledger)
         for step, table in (("id_exact", "_match_dec_id"),
                             ("id_repaired", "_match_dec_repaired"),
                             ("name_dob", "_match_dec_name_dob")):
-            rows = materialise(con, step, table, SCORES)
+            rows = materialise(con, "matching/" + step, table, SCORES)
             logger.info("match: step %s -> %d decision rows", step, rows)
-        materialise(con, "decisions", "_match_decisions")
+        materialise(con, "matching/decisions", "_match_decisions")
         _publish(con)
         counts = _counts(con, [t.table for t in tables])
     finally:
@@ -76,8 +77,8 @@ def _publish(con: duckdb.DuckDBPyConnection) -> None:
     """Replace match_links and match_review together, or neither."""
     con.begin()
     try:
-        n_links = materialise(con, "links", "match_links", temp=False)
-        n_review = materialise(con, "review", "match_review", temp=False)
+        n_links = materialise(con, "matching/links", "match_links", temp=False)
+        n_review = materialise(con, "matching/review", "match_review", temp=False)
         con.commit()
     except (duckdb.Error, MatchStepError):
         con.rollback()
@@ -91,7 +92,7 @@ def _counts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, Any]
         t: {"records": 0, "links": dict.fromkeys(METHODS, 0),
             "review": dict.fromkeys(REVIEW_REASONS, 0), "unmatched": 0}
         for t in tables}
-    for table, kind, key, n in query(con, "counts"):
+    for table, kind, key, n in query(con, "matching/counts"):
         entry = out[table]
         if kind == "link":
             entry["links"][key] = int(n)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import duckdb
 
 from transforms.config import Config
-from transforms.match.sqlfiles import MatchStepError, ident
+from transforms.sqlfile import StepError as MatchStepError
+from transforms.sqlfile import ident
 
 logger = logging.getLogger(__name__)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from transforms.match.sqlfiles import run
+from transforms.sqlfile import run_sql
 from transforms.normalise.name import normalise_name, pinyin_key
 
 
 @pytest.fixture(scope="module")
 def classify():
     con = duckdb.connect()
-    run(con, "macro_name_class")
+    run_sql(con, "matching/macro_name_class")
 
     def _classify(a: str, b: str) -> str:
         na, nb = normalise_name(a), normalise_name(b)
@@ -46,6 +46,6 @@ def test_name_class(classify, a, b, expected):
 
 def test_missing_name_differs(classify):
     con = duckdb.connect()
-    run(con, "macro_name_class")
+    run_sql(con, "matching/macro_name_class")
     assert con.execute("select match_name_class(null, '张伟', null, 'zhangwei')"
                        ).fetchall()[0][0] == "differ"

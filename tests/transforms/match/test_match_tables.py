@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from transforms.match import match_all
-from transforms.match.sqlfiles import MatchStepError
+from transforms.sqlfile import StepError as MatchStepError
 
 LINK_COLUMNS = [("src_table", "VARCHAR"), ("src_rid", "BIGINT"), ("ledger_rid", "BIGINT"),
                 ("ledger_id_number", "VARCHAR"), ("method", "VARCHAR"), ("score", "DOUBLE"),
