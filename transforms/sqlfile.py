@@ -25,7 +25,7 @@ class StepError(RuntimeError):
     """A SQL step failed; the message names the step and the table it wrote."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def read_sql(name: str) -> str:
     """The text of transforms/sql/<name>.sql."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ _ENV = jinja2.Environment(
 
 def _params(kwargs: dict) -> str:
     shown = {k: v for k, v in kwargs.items() if k not in _HIDDEN_KWARGS and v is not None}
-    return json.dumps(shown, ensure_ascii=False, default=str, sort_keys=True)
+    return json.dumps(shown, ensure_ascii=False, default=_text, sort_keys=True)
 
 
 def _text(value) -> str:

@@ -14,8 +14,7 @@ import duckdb
 
 from transforms.config import Config
 from transforms.match import inputs
-from transforms.sqlfile import StepError as MatchStepError
-from transforms.sqlfile import materialise, query, run_sql
+from transforms.sqlfile import StepError, materialise, query, run_sql
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ def _publish(con: duckdb.DuckDBPyConnection) -> None:
         n_links = materialise(con, "matching/links", "match_links", temp=False)
         n_review = materialise(con, "matching/review", "match_review", temp=False)
         con.commit()
-    except (duckdb.Error, MatchStepError):
+    except (duckdb.Error, StepError):
         con.rollback()
         raise
     logger.info("match: wrote match_links (%d rows) and match_review (%d rows)",

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from transforms.config import Config
-from transforms.sqlfile import StepError as MatchStepError
-from transforms.sqlfile import ident
+from transforms.sqlfile import StepError, ident
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ def _staged(con: duckdb.DuckDBPyConnection, config: Config, name: str) -> Staged
         return None
     missing = [c for c in _BASE_COLUMNS if c not in columns]
     if missing:
-        raise MatchStepError(f"match inputs: stg_{name} lacks columns {missing}")
+        raise StepError(f"match inputs: stg_{name} lacks columns {missing}")
     sex = next((c for c, col in table.columns.items() if col.type == "sex"), None)
     birth = "birth_date" if table.columns.get("birth_date", None) is not None else None
     return StagedTable(
@@ -72,10 +71,10 @@ def department_tables(con: duckdb.DuckDBPyConnection, config: Config) -> list[St
 
 def ledger_table(con: duckdb.DuckDBPyConnection, config: Config) -> StagedTable:
     if LEDGER_TABLE not in config.sources.tables:
-        raise MatchStepError(f"match inputs: no `{LEDGER_TABLE}` table in sources.yaml")
+        raise StepError(f"match inputs: no `{LEDGER_TABLE}` table in sources.yaml")
     staged = _staged(con, config, LEDGER_TABLE)
     if staged is None:
-        raise MatchStepError(f"match inputs: the ledger stg_{LEDGER_TABLE} does not exist")
+        raise StepError(f"match inputs: the ledger stg_{LEDGER_TABLE} does not exist")
     return staged
 
 
@@ -125,5 +124,5 @@ def create_raw_inputs(con: duckdb.DuckDBPyConnection, config: Config) -> list[St
         con.execute(f"create or replace temp table _match_src_raw as\n{src_sql}", params)
         con.execute(f"create or replace temp table _match_ledger_raw as\n{led_sql}")
     except duckdb.Error as exc:
-        raise MatchStepError(f"match inputs: {exc}") from exc
+        raise StepError(f"match inputs: {exc}") from exc
     return departments

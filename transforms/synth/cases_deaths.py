@@ -92,7 +92,7 @@ def inject_deaths(world: World) -> None:
     start = np.datetime64(world.policy.funeral_grant.start_date, "D")
     for kind, (rate, who, expect, desc) in KINDS.items():
         for i in world.pick(f"death:{kind}", pl[who], world.n_cases(rate)):
-            signal = kind.startswith("alive") or kind.startswith("late")
+            signal = kind.startswith(("alive", "late"))
             k = 1 if signal else int(rng.integers(1, 5))
             if kind == "dead_non_participant":  # the registry still shows them as resident
                 choices = ["d_health", "d_civil", "d_med"]
@@ -169,7 +169,7 @@ def _payer(world: World, i: int, kind: str, rule, rng) -> None:
     if kind == "dead_non_participant":
         p.at[i, "ledger"] = False
         p.at[i, "category"] = None
-    if kind.startswith("alive") or kind.startswith("late"):
+    if kind.startswith(("alive", "late")):
         world.signals.append((i, kind, rule))
         p.at[i, "last_year"] = world.year
     else:

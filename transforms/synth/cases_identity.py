@@ -123,7 +123,7 @@ def _damage(world: World, rng: np.random.Generator) -> None:
             if kind == "excel_number" and table == "enrollment":
                 ok &= (df["insurance_type"] == "职工基本医疗保险").to_numpy()
             rows = np.flatnonzero(ok)
-            k = min(len(rows), max(1, int(round(len(rows) * share)))) if len(rows) else 0
+            k = min(len(rows), max(1, round(len(rows) * share))) if len(rows) else 0
             done = 0
             for r in rng.permutation(rows):
                 if done == k:
@@ -170,7 +170,7 @@ def _garble_names(world: World, df: pd.DataFrame, free: np.ndarray, rng, table: 
             rows = rows[dotted[rows]]
             rows = rows[rng.random(len(rows)) < 0.5]
         else:
-            k = min(len(rows), max(1, int(round(n * share))))
+            k = min(len(rows), max(1, round(n * share)))
             rows = np.sort(rng.choice(rows, k, replace=False)) if k else rows[:0]
         for r in rows:
             new = fn(df.at[r, "name"])
@@ -179,7 +179,7 @@ def _garble_names(world: World, df: pd.DataFrame, free: np.ndarray, rng, table: 
                 df.at[r, "name"] = new
                 free[r] = False
     noise = np.flatnonzero(free)
-    k = min(len(noise), int(round(n * .002)))
+    k = min(len(noise), round(n * .002))
     for r in (np.sort(rng.choice(noise, k, replace=False)) if k else []):
         raw = df.at[r, "id_number"]
         style = int(rng.integers(0, 4))

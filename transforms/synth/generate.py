@@ -16,8 +16,19 @@ from pathlib import Path
 import numpy as np
 
 from transforms.config import Config
-from transforms.synth import (cases_deaths, cases_identity, cases_people, cases_rows, groups,
-                              layout, money, population, records, schemes, truth as truth_out)
+from transforms.synth import (
+    cases_deaths,
+    cases_identity,
+    cases_people,
+    cases_rows,
+    groups,
+    layout,
+    money,
+    population,
+    records,
+    schemes,
+)
+from transforms.synth import truth as truth_out
 from transforms.synth.oracle import run_oracle
 from transforms.synth.world import Params, World, object_strings, objectify
 

@@ -26,7 +26,7 @@ def special_groups(world: World) -> None:
     cat[ok & (u >= t_lo) & (u < t_hi) & (age >= 55)] = "特困供养"
     d_lo = t_hi
     cat[ok & (u >= d_lo) & (u < d_lo + prm.share_disabled)] = "重度残疾"
-    has = cat != None  # noqa: E711
+    has = cat != None
     p["asst_cat"] = cat
     k = int(has.sum())
     first = np.datetime64(f"{world.year - 8}-01", "M")
@@ -71,7 +71,7 @@ def category_now(world: World) -> np.ndarray:
         elif c == "返贫致贫人口":
             sel = p["returned"].to_numpy()
         else:
-            code = [k for k, v in ASSISTANCE.items() if v == c][0]
+            code = next(k for k, v in ASSISTANCE.items() if v == c)
             sel = cur & (p["asst_cat"].to_numpy() == code)
         out[sel] = c
     return out

@@ -30,13 +30,15 @@ def build_ids(rng: np.random.Generator, prefixes: np.ndarray, births: np.ndarray
     dates = np.datetime_as_string(births.astype("datetime64[D]"), unit="D")
     ymd = np.char.replace(dates, "-", "")
     order = rng.integers(0, 500, n)  # digits 15-17 = order*2 + sex parity
-    while True:
+    for _ in range(1000):
         seq = order * 2 + male.astype(np.int64)
         first17 = np.char.add(np.char.add(prefixes, ymd), np.char.zfill(seq.astype(str), 3))
         dup = _duplicated(first17)
         if not dup.any():
             break
         order[dup] = rng.integers(0, 500, int(dup.sum()))
+    else:
+        raise ValueError("more than 500 people of one sex born on one day in one place")
     return np.char.add(first17, check_chars(first17))
 
 

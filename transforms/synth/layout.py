@@ -16,7 +16,6 @@ from transforms.synth import writers
 from transforms.synth.cases_people import LEGACY
 from transforms.synth.world import World, objectify
 
-
 XLS_ROWS = 60000
 
 
@@ -209,7 +208,7 @@ def plan(world: World) -> None:
 def write(world: World, out: Path) -> list[FileSpec]:
     out.mkdir(parents=True, exist_ok=True)
     parts = {}
-    for table, df in world.records.items():
+    for df in world.records.values():
         for path, idx in df.groupby("_file", sort=False).indices.items():
             parts[path] = df.iloc[idx]
     for spec in world.files:

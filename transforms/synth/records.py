@@ -127,10 +127,10 @@ def _targets(world: World, rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     for y in (world.year - 1, world.year):
         for t in world.cfg.county.townships:
-            rows.append((t.name, y, int(round(counts.get(t.name, 0) * (1 + 0.08 * rng.random())))))
+            rows.append((t.name, y, round(counts.get(t.name, 0) * (1 + 0.08 * rng.random()))))
     df = pd.DataFrame(rows, columns=["township", "year", "target"])
     df["_pid"], df["_id_num"], df["_bad"] = -1, False, None
     return df
 
 
-__all__ = ["build", "NAT", "day"]
+__all__ = ["NAT", "build", "day"]

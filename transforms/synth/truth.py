@@ -20,7 +20,7 @@ def expected_rows(world) -> pd.DataFrame:
 
 def quarantine_rows(world) -> pd.DataFrame:
     rows = []
-    for table, df in world.records.items():
+    for df in world.records.values():
         bad = df[df["_bad"].notna()]
         for f, r, b in zip(bad["_file"], bad["_row"], bad["_bad"]):
             rows.append((f, int(r), BAD_REASONS.get(b, b.split(":")[0])))
@@ -44,7 +44,7 @@ def write(world, result, files, truth: Path) -> dict:
     cases.to_csv(truth / "cases.csv", index=False)
     quarantine_rows(world).to_csv(truth / "quarantine.csv", index=False)
     counts = {
-        "tables": {t: int(len(df)) for t, df in world.records.items()},
+        "tables": {t: len(df) for t, df in world.records.items()},
         "files": {s.path: s.rows for s in files},
         "cases": dict(sorted(collections.Counter(c.kind for c in world.cases).items())),
         "lists": {k: int(v) for k, v in result.lists.groupby("list").size().items()},

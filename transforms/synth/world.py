@@ -111,7 +111,7 @@ class World:
 
     # cases ------------------------------------------------------------------------
     def n_cases(self, rate: float) -> int:
-        return max(self.params.min_cases, int(round(self.n * rate * self.params.case_scale)))
+        return max(self.params.min_cases, round(self.n * rate * self.params.case_scale))
 
     def pick(self, stream: str, mask: np.ndarray, k: int) -> np.ndarray:
         """k unused people among ``mask``, marked used (fewer when not enough)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from transforms.sqlfile import run_sql
 from transforms.normalise.name import normalise_name, pinyin_key
+from transforms.sqlfile import run_sql
 
 
 @pytest.fixture(scope="module")

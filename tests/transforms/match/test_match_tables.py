@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from transforms.match import match_all
-from transforms.sqlfile import StepError as MatchStepError
+from transforms.sqlfile import StepError
 
 LINK_COLUMNS = [("src_table", "VARCHAR"), ("src_rid", "BIGINT"), ("ledger_rid", "BIGINT"),
                 ("ledger_id_number", "VARCHAR"), ("method", "VARCHAR"), ("score", "DOUBLE"),
@@ -51,7 +51,7 @@ def test_no_temporary_tables_are_left_behind(con, config, staging):
 
 def test_missing_ledger_is_an_error_naming_it(con, config, staging):
     con.execute("drop table stg_participants")
-    with pytest.raises(MatchStepError, match="stg_participants"):
+    with pytest.raises(StepError, match="stg_participants"):
         match_all(con, config)
 
 

@@ -2,7 +2,6 @@
 death lists."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 ORDER = ("public_security", "health", "civil_affairs", "medical_insurance")
@@ -53,30 +52,33 @@ def alive_signals(st: dict, deaths: pd.DataFrame, ledger_ids: set, policy) -> pd
 
 def death_lists(st: dict, deaths: pd.DataFrame, alive: set, policy) -> list[dict]:
     p = st["participants"].set_index("idn")
-    dead = deaths[deaths.index.isin(p.index) & ~deaths.index.isin(alive)]
+    dead = deaths[deaths.index.isin(p.index) & ~deaths.index.isin(alive)].copy()
+    led = p.loc[dead.index]
+    dead["dm"] = dead["death_date"].dt.year * 12 + dead["death_date"].dt.month - 1
     pay = st["benefit_payments"]
-    pay = pay[pay["idn"].isin(dead.index)].copy()
-    pay["dm"] = pay["idn"].map(dead["death_date"]).dt.to_period("M")
-    pay["pm"] = pay["pay_month"].dt.to_period("M")
-    rows = []
+    pay = pay[pay["idn"].isin(dead.index)]
+    pm = pay["pay_month"].dt.year * 12 + pay["pay_month"].dt.month - 1
+    dm = pay["idn"].map(dead["dm"])
+    over = pay[pm > dm]
+    n_over = over.groupby("idn").size()
+    sum_over = over.groupby("idn")["amount"].sum()
+    last = pm.groupby(pay["idn"]).max()
+    drew_pay = set(pay.loc[(pm == dm) | (pm == dm - 1), "idn"])
     grants = set(st["funeral_grants"]["idn"])
     start = pd.Timestamp(policy.funeral_grant.start_date)
-    by_id = dict(tuple(pay.groupby("idn")))
-    empty = pay.iloc[:0]
+    is_open = (led["enrol_status"] != "终止参保") | led["benefit_status"].isin(DRAWING)
+    drawing = led["benefit_status"].isin(DRAWING)
+    rows = []
     for key, d in dead.iterrows():
-        led = p.loc[key]
-        mine = by_id.get(key, empty)
-        over = mine[mine["pm"] > mine["dm"]]
         detail = {"death_date": str(d["death_date"].date()), "death_sources": d["death_sources"],
                   "date_conflict": bool(d["date_conflict"])}
-        if led["enrol_status"] != "终止参保" or led["benefit_status"] in DRAWING:
+        if is_open[key]:
+            lm = last.get(key)
             rows.append({"list": "deceased_accounts", "id_number": key, "reason": "deceased",
-                         "key": "", **detail, "months_overpaid": len(over),
-                         "overpaid_amount": int(over["amount"].sum()),
-                         "last_paid_month": str(mine["pm"].max()) if len(mine) else ""})
-        dm = pd.Period(d["death_date"], "M")
-        drew = led["benefit_status"] in DRAWING or mine["pm"].isin([dm, dm - 1]).any()
-        if drew and d["death_date"] >= start and key not in grants:
+                         "key": "", **detail, "months_overpaid": int(n_over.get(key, 0)),
+                         "overpaid_amount": f"{int(sum_over.get(key, 0)) / 100:.2f}",
+                         "last_paid_month": "" if lm is None else f"{lm // 12}-{lm % 12 + 1:02d}"})
+        if (drawing[key] or key in drew_pay) and d["death_date"] >= start and key not in grants:
             rows.append({"list": "funeral_grants", "id_number": key,
                          "reason": "funeral_grant_owed", "key": "", **detail})
     return rows

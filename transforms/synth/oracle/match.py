@@ -93,5 +93,5 @@ def match_table(ledger: Ledger, df: pd.DataFrame, table: str) -> tuple[pd.DataFr
                           sexes[r] if sexes is not None else None)
         method[r], lid[r] = m, l
         reviews += [(table, r, c, reason) for c, reason in rv]
-    key = np.where(lid != None, lid, np.where(ok, idn, None))  # noqa: E711
+    key = np.where(lid != None, lid, np.where(ok, idn, None))
     return pd.DataFrame({"method": method, "ledger_id": lid, "key": key}, index=df.index), reviews

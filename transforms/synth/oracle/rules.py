@@ -75,7 +75,7 @@ def contribution_issues(st: dict, groups: Groups, policy) -> list[dict]:
         for issue, mask in checks.items():
             for r in np.flatnonzero(mask):
                 rows.append(_row("contribution_issues", ids[r], issue, str(int(year)),
-                                 tier=int(tier[r])))
+                                 tier=f"{int(tier[r]) / 100:.2f}"))
     return rows
 
 
@@ -121,7 +121,7 @@ def lapsed(st, groups: Groups, deaths, ent_active: set, policy, as_of: dt.date) 
     paid_now = set(c.loc[c["year"] == y, "idn"])
     p = p[~p["idn"].isin(paid_now | set(deaths.index) | ent_active | groups.special(y))]
     c = c[c["idn"].isin(set(p["idn"]))]
-    years = {k: set(int(v) for v in g) for k, g in c.groupby("idn")["year"]}
+    years = {k: {int(v) for v in g} for k, g in c.groupby("idn")["year"]}
     rows = []
     for k, enrol in zip(p["idn"], p["enrol_date"]):
         paid = years.get(k, set())
@@ -134,6 +134,21 @@ def lapsed(st, groups: Groups, deaths, ent_active: set, policy, as_of: dt.date) 
     return rows
 
 
+def _month_index(ts) -> int:
+    return ts.year * 12 + ts.month - 1
+
+
+def _merge(periods: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Enterprise periods as disjoint month ranges (a month counts once)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(periods):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def enterprise(st, policy, as_of: dt.date) -> list[dict]:
     p = st["participants"].set_index("idn")
     e = st["enterprise_pension"]
@@ -143,23 +158,23 @@ def enterprise(st, policy, as_of: dt.date) -> list[dict]:
     by_id = dict(tuple(c.groupby("idn")))
     rows = []
     asof_m = pd.Period(as_of, "M")
+    asof_i = as_of.year * 12 + as_of.month - 1
     for k, ek in e.groupby("ledger_id"):
         led = p.loc[k]
         if ((ek["status"] == "参保缴费").any()) and led["enrol_status"] == "正常参保":
             rows.append(_row("enterprise_scheme", k, "seal"))
-        months = set()
-        for s, t in zip(ek["start_month"], ek["end_month"]):
-            end = pd.Period(t, "M") if pd.notna(t) else asof_m
-            months |= set(pd.period_range(pd.Period(s, "M"), end, freq="M")) if pd.notna(s) else set()
+        periods = _merge([(_month_index(s), _month_index(t) if pd.notna(t) else asof_i)
+                          for s, t in zip(ek["start_month"], ek["end_month"]) if pd.notna(s)])
         mine = by_id.get(k, c.iloc[:0])
         overlap, refund = 0, 0.0
         for yr, personal in zip(mine["year"], mine["personal_amount"]):
-            n = sum(1 for m in months if m.year == yr)
+            jan, dec = int(yr) * 12, int(yr) * 12 + 11
+            n = sum(max(0, min(b, dec) - max(a, jan) + 1) for a, b in periods)
             overlap += n
             refund += personal * n / 12
         if overlap:
             rows.append(_row("enterprise_scheme", k, "refund_overlap", overlap_months=overlap,
-                             refund_amount=round(refund)))
+                             refund_amount=f"{round(refund) / 100:.2f}"))
         if ek["pension_start_month"].notna().any() and led["benefit_status"] == "正常发放":
             rows.append(_row("enterprise_scheme", k, "terminate_dual_pension"))
     with_ent = set(e["ledger_id"])

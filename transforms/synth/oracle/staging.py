@@ -30,7 +30,7 @@ def normalise_ids(raw: pd.Series, numeric: np.ndarray) -> pd.DataFrame:
     if len(f):
         digits = np.frombuffer("".join(text[f]).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
         d = digits[:, :17].astype(np.int64) - 48
-        check = np.frombuffer("10X98765432".encode(), dtype=np.uint8)[(d @ np.array(WEIGHTS)) % 11]
+        check = np.frombuffer(b"10X98765432", dtype=np.uint8)[(d @ np.array(WEIGHTS)) % 11]
         y = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
         m = d[:, 10] * 10 + d[:, 11]
         day = d[:, 12] * 10 + d[:, 13]
@@ -75,10 +75,12 @@ def stage(records: dict[str, pd.DataFrame], tables: dict, file_order: dict[str, 
                                                                         kind="stable")
         value_cols = [c for c in cfg.columns if c != "id_number"] + \
             (["idn"] if "id_number" in cfg.columns else [])
-        if cfg.money_table:
-            first = df.groupby(value_cols, dropna=False, sort=False)["_order"].transform("min")
-            df = df[df["_order"] == first]
+        # Rows are equal when every value is: compared through a 64-bit row hash.
+        row_hash = pd.util.hash_pandas_object(df[value_cols], index=False).to_numpy()
+        if cfg.money_table:  # copies within the first file that has the row are kept
+            first = pd.Series(df["_order"].to_numpy()).groupby(row_hash).transform("min")
+            df = df[df["_order"].to_numpy() == first.to_numpy()]
         else:
-            df = df[~df.duplicated(value_cols, keep="first")]
+            df = df[~pd.Series(row_hash).duplicated(keep="first").to_numpy()]
         out[name] = objectify(df.drop(columns="_order").reset_index(drop=True))
     return out
