@@ -5,7 +5,7 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 ConfigDir = Annotated[Path, typer.Option("--config", help="config folder (county, policy, sources)")]
 
 
-def _date(value: Optional[str]) -> dt.date:
+def _date(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
     try:
@@ -45,8 +45,8 @@ def _logging(verbose: bool) -> None:
 @app.command()
 def run(
     inbox: Annotated[Path, typer.Option(help="inbox folder, one subfolder per source")] = Path("data/inbox"),
-    out: Annotated[Optional[Path], typer.Option(help="output folder [default: data/exports/<as-of>]")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
+    out: Annotated[Path | None, typer.Option(help="output folder [default: data/exports/<as-of>]")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
     warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file")] = Path("data/warehouse/recon.duckdb"),
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
     unmasked: Annotated[bool, typer.Option("--unmasked", help="full ID numbers in township workbooks")] = False,
@@ -74,8 +74,8 @@ def synth(
     people: Annotated[int, typer.Option(help="registered residents to generate")] = 480_000,
     seed: Annotated[int, typer.Option()] = 1,
     out: Annotated[Path, typer.Option(help="inbox folder to write")] = Path("data/inbox"),
-    truth: Annotated[Optional[Path], typer.Option(help="ground-truth folder [default: <out>.truth]")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
+    truth: Annotated[Path | None, typer.Option(help="ground-truth folder [default: <out>.truth]")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
 ) -> None:
     """Write a synthetic county's inbox (all 13 tables) and its ground truth."""

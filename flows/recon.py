@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import time
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -16,8 +17,7 @@ from prefect.cache_policies import NONE
 from flows import settings  # noqa: F401  (offline settings before Prefect runs)
 from flows.lock import warehouse_lock
 from transforms.config import DEFAULT_CONFIG_DIR, load_config
-from transforms.export import (write_lists, write_manifest, write_report,
-                               write_township_workbooks)
+from transforms.export import write_lists, write_manifest, write_report, write_township_workbooks
 from transforms.history import record_run
 from transforms.ingest import ingest, write_data_docs
 from transforms.match import match_all
@@ -70,7 +70,7 @@ def export_step(con, out: Path, config, as_of: dt.date, mask_ids: bool, timings:
 def _version() -> str:
     try:
         return package_version("pension-recon")
-    except Exception:  # running from a source tree without installation
+    except PackageNotFoundError:  # a source tree without installation
         return "0+unknown"
 
 

@@ -33,6 +33,6 @@ def prefect_harness(tmp_path_factory):
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        with prefect_test_harness(server_startup_timeout=120):
-            yield
+    with (temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+          prefect_test_harness(server_startup_timeout=120)):
+        yield

@@ -96,7 +96,7 @@ class Policy(_Strict):
     date_conflict_days: int = 31
     alive_signal_days: int = 31
     inheritable_subsidy_since: dt.date = dt.date(2014, 2, 21)
-    county_paid_minimum: Decimal = Decimal("100")
+    county_paid_minimum: Decimal = Decimal(100)
     stale_extract_days: int = 45
 
     @model_validator(mode="after")

@@ -19,9 +19,8 @@ def test_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
     holder.start()
     try:
         assert ready.wait(30)
-        with pytest.raises(WarehouseBusy):
-            with warehouse_lock(path, wait_seconds=0.5):
-                pass
+        with pytest.raises(WarehouseBusy), warehouse_lock(path, wait_seconds=0.5):
+            pass
     finally:
         release.set()
         holder.join(10)
