@@ -137,7 +137,7 @@ def _special(world: World, pl) -> None:
             key = str(y)
             exp: list[tuple[str, str, str]] = []
             if kind.startswith("sg_not_enrolled") or kind == "sg_not_paid_by_county":
-                p.at[i, "asst_cat"], p.at[i, "asst_start"] = "城乡低保", _m(y - 1, int(rng.integers(1, 13)))
+                _join_group(p, i, rng, _m(y - 1, int(rng.integers(1, 13))))
                 if kind == "sg_not_enrolled":
                     p.at[i, "ledger"] = False
                     exp = [("special_groups", "not_enrolled", key),
@@ -174,6 +174,19 @@ def _special(world: World, pl) -> None:
             world.case(kind, i, exp, "特殊群体代缴")
     refresh_categories(world)
     p.loc[stale, "category"] = "低保对象"
+
+
+def _join_group(p: pd.DataFrame, i: int, rng, since: np.datetime64) -> None:
+    """A special group of the as-of year: assistance since last year, 返贫致贫 or
+    family planning (these two count for every year; the contributions, made
+    after this, are county-paid wherever the person is in a group)."""
+    u = rng.random()
+    if u < 0.6:
+        p.at[i, "asst_cat"], p.at[i, "asst_start"] = "城乡低保", since
+    elif u < 0.8:
+        p.at[i, "returned"] = True
+    else:
+        p.at[i, "fp_cat"] = "独生子女父母"
 
 
 def _contribution_rows(world: World, pl) -> None:

@@ -7,6 +7,8 @@ rows, and lists the corrupt and unknown files. ``write`` renders the files.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ from transforms.synth import writers
 from transforms.synth.cases_people import LEGACY
 from transforms.synth.world import World, objectify
 
+log = logging.getLogger(__name__)
 XLS_ROWS = 60000
 
 
@@ -190,6 +193,8 @@ def plan(world: World) -> None:
         sizes.update(df["_file"].value_counts().to_dict())
     for s in world.files:
         s.rows = int(sizes.get(s.path, 0))
+    # an overflow file with nothing to hold is not written
+    world.files = [s for s in world.files if s.rows or s.fmt in ("corrupt", "unknown")]
     world.case_file("duplicate_rows", f"{k} 行跨文件重复, {k} 行文件内重复")
     for table, df in recs.items():
         for f, r, b in df.loc[df["_bad"].notna(), ["_file", "_row", "_bad"]].itertuples(index=False):
@@ -206,7 +211,13 @@ def plan(world: World) -> None:
 
 
 def write(world: World, out: Path) -> list[FileSpec]:
+    """Write every file; source folders left from an earlier run are replaced
+    (an inbox holds one extract per table, not yesterday's beside today's)."""
     out.mkdir(parents=True, exist_ok=True)
+    for folder in sorted({s.path.split("/")[0] for s in world.files}):
+        if (out / folder).is_dir():
+            log.info("replacing %s", out / folder)
+            shutil.rmtree(out / folder)
     parts = {}
     for df in world.records.values():
         for path, idx in df.groupby("_file", sort=False).indices.items():

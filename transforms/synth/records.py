@@ -15,7 +15,6 @@ import pandas as pd
 
 from transforms.synth.cases_people import LEGACY
 from transforms.synth.money import monthly_pension, payments
-from transforms.synth.schemes import NAT, day
 from transforms.synth.world import World
 
 PLACES = ("家中", "县医院", "乡镇卫生院", "市医院", "其他")
@@ -133,4 +132,3 @@ def _targets(world: World, rng: np.random.Generator) -> pd.DataFrame:
     return df
 
 
-__all__ = ["NAT", "build", "day"]

@@ -2,7 +2,7 @@
 generator wrote (typed values as rendered, IDs and names as raw text).
 
 Assumptions (where RULES.md leaves a choice, the generator avoids the case
-or the oracle takes the reading below; docs/synth.md repeats them):
+or the oracle takes the reading below; ../README.md repeats them):
 - files are read in path order (Python string order); of exact duplicates the
   first row is kept; in money tables copies within one file are all kept;
 - a record's person key is the ledger ID when matched, else its own valid ID;
@@ -66,10 +66,14 @@ def run_oracle(world) -> OracleResult:
     base = ["list", "id_number", "reason", "key"]
     detail = [c for c in lists.columns if c not in base]
     lists["detail"] = [
-        ";".join(f"{c}={v}" for c, v in zip(detail, vals) if pd.notna(v) and v != "")
+        ";".join(f"{c}={_plain(v)}" for c, v in zip(detail, vals) if pd.notna(v) and v != "")
         for vals in lists[detail].itertuples(index=False)] if detail else ""
     lists = lists[base + ["detail"]].sort_values(base, kind="stable").reset_index(drop=True)
     return OracleResult(lists, _links(world, st, reviews), st)
+
+
+def _plain(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 def _links(world, st: dict, reviews: list) -> pd.DataFrame:

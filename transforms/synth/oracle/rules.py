@@ -157,7 +157,6 @@ def enterprise(st, policy, as_of: dt.date) -> list[dict]:
     c = c[c["idn"].isin(set(e["ledger_id"]))]
     by_id = dict(tuple(c.groupby("idn")))
     rows = []
-    asof_m = pd.Period(as_of, "M")
     asof_i = as_of.year * 12 + as_of.month - 1
     for k, ek in e.groupby("ledger_id"):
         led = p.loc[k]

@@ -60,7 +60,12 @@ def stage(records: dict[str, pd.DataFrame], tables: dict, file_order: dict[str, 
         cfg = tables[name]
         df = df[df["_bad"].isna()].copy()
         if "id_number" in cfg.columns:
-            ids = normalise_ids(df["id_number"], df["_id_num"].to_numpy(dtype=bool))
+            numeric = df["_id_num"].to_numpy(dtype=bool)
+            raw = df["id_number"].fillna("").astype(str).to_numpy(dtype=object)
+            codes, uniq = pd.factorize(np.where(numeric, "#" + raw, raw))  # each ID once
+            uniq = pd.Series(uniq, dtype=object)
+            ids = normalise_ids(uniq.str.removeprefix("#"), uniq.str.startswith("#").to_numpy())
+            ids = ids.iloc[codes].reset_index(drop=True)
             for c in ids.columns:
                 df[c] = ids[c].to_numpy()
             ok = df["id_status"].isin(ID_OK).to_numpy()
