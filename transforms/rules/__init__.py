@@ -73,7 +73,8 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) 
     counts = {}
     for (name,) in con.execute(
             "select table_name from information_schema.tables "
-            "where table_name like 'list\\_%' escape '\\' or table_name = 'progress' "
+            "where table_name like 'list\\_%' escape '\\' "
+            "or table_name in ('progress', 'review_queue') "
             "order by 1").fetchall():
         counts[name] = con.execute(f'select count(*) from "{name}"').fetchone()[0]
     log.info("lists built: %s", counts)
