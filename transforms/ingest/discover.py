@@ -72,11 +72,8 @@ def match_table(stem: str, tables: list[str]) -> tuple[str, str] | None:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def classify(path: Path, inbox: Path, config: Config, as_of: dt.date) -> InboxFile:
