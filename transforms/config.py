@@ -168,19 +168,31 @@ class Sources(_Strict):
         return out
 
 
+class MatchScores(_Strict):
+    id: float = Field(ge=0, le=1)
+    id15: float = Field(ge=0, le=1)
+    id_repaired: float = Field(ge=0, le=1)
+    name_dob: float = Field(ge=0, le=1)
+
+
+class Matching(_Strict):
+    scores: MatchScores
+
+
 class Config(_Strict):
     county: County
     policy: Policy
     sources: Sources
+    matching: Matching
     directory: Path
 
 
 _FILES = {"county": (County, "county.yaml"), "policy": (Policy, "policy.yaml"),
-          "sources": (Sources, "sources.yaml")}
+          "sources": (Sources, "sources.yaml"), "matching": (Matching, "matching.yaml")}
 
 
 def load_config(directory: Path | str = DEFAULT_CONFIG_DIR) -> Config:
-    """Read and validate county.yaml, policy.yaml and sources.yaml."""
+    """Read and validate county.yaml, policy.yaml, sources.yaml and matching.yaml."""
     directory = Path(directory)
     parts = {}
     for key, (model, filename) in _FILES.items():

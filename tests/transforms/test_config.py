@@ -75,6 +75,12 @@ def test_an_enum_column_without_values_names_its_table(config_dir):
         load_config(config_dir)
 
 
+def test_match_scores_must_lie_in_zero_to_one(config_dir):
+    _edit(config_dir / "matching.yaml", lambda d: d["scores"].update(id=1.5))
+    with pytest.raises(ConfigError, match=r"matching\.yaml: scores\.id"):
+        load_config(config_dir)
+
+
 def test_a_missing_file_is_named(config_dir):
     (config_dir / "county.yaml").unlink()
     with pytest.raises(ConfigError, match=r"county\.yaml: file not found"):

@@ -21,14 +21,6 @@ logger = logging.getLogger(__name__)
 METHODS = ("id", "id15", "id_repaired", "name_dob")
 REVIEW_REASONS = ("fuzzy_match", "id_name_mismatch", "id_repaired")
 
-# Method weights: a link's score is its weight times the name similarity (1 for equal
-# names); review scores are divided by the number of candidates. They rank, not decide.
-SCORES = {
-    "score_id": 1.0,
-    "score_id15": 0.99,
-    "score_id_repaired": 0.95,
-    "score_name_dob": 0.9,
-}
 
 _MACROS = ("macro_name_class", "macro_name_similarity", "macro_name_phrase",
            "macro_id_status_phrase")
@@ -57,10 +49,12 @@ def match_all(con: duckdb.DuckDBPyConnection, config: Config) -> dict[str, Any]:
         materialise(con, "matching/ledger_dob", "_match_ledger_dob")
         logger.info("match: %d department records from %d tables against %d ledger rows",
                     n_src, len(tables), n_ledger)
+        # method weights from data/config/matching.yaml, bound as $score_<method>
+        scores = {f"score_{k}": v for k, v in config.matching.scores.model_dump().items()}
         for step, table in (("id_exact", "_match_dec_id"),
                             ("id_repaired", "_match_dec_repaired"),
                             ("name_dob", "_match_dec_name_dob")):
-            rows = materialise(con, "matching/" + step, table, SCORES)
+            rows = materialise(con, "matching/" + step, table, scores)
             logger.info("match: step %s -> %d decision rows", step, rows)
         materialise(con, "matching/decisions", "_match_decisions")
         _publish(con)
