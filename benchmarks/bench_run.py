@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flows import settings  # noqa: F401
 from transforms.config import load_config
+from transforms.synth.compare import compare_lists, format_scores
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -44,6 +45,7 @@ def main() -> None:
                             warehouse=base / "w.duckdb")
         run_seconds = time.perf_counter() - start
         manifest = json.loads((base / "out" / "manifest.json").read_text(encoding="utf-8"))
+        scores = compare_lists(base / "out", base / "inbox.truth")
 
     rows_read = sum(i["read"] for i in manifest["inputs"])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -53,6 +55,8 @@ def main() -> None:
         "synth_seconds": round(synth_seconds, 2), "run_seconds": round(run_seconds, 2),
         "rows_per_second": round(rows_read / run_seconds), "peak_rss_mb": round(peak_mb),
         "steps": result["timings"], "lists": result["counts"],
+        "accuracy": {name: {k: v for k, v in s.items() if k not in ("missing", "extra", "wrong_values")}
+                     for name, s in scores.items()},
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "run.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n",
@@ -63,6 +67,8 @@ def main() -> None:
         print(f"{name:<10}{seconds:8.2f} s")
     print(f"run   {run_seconds:8.2f} s  ({figures['rows_per_second']:,} rows/s), "
           f"peak RSS {figures['peak_rss_mb']} MB")
+    print("lists against the ground truth:")
+    print(format_scores(scores))
     print(f"written: {RESULTS / 'run.json'}")
 
 

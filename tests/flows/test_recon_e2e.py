@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import AS_OF
 from transforms.lists_schema import LISTS, PROGRESS, columns
+from transforms.synth.compare import compare_lists, format_scores
 
 pytestmark = pytest.mark.e2e
 PEOPLE = 4000
@@ -64,25 +65,11 @@ def test_manifest_counts_add_up_for_every_file(county_run):
 
 def test_lists_reproduce_the_ground_truth(county_run):
     """Every injected case on its list with its reason, and no one else."""
-    truth = defaultdict(set)
-    for row in _rows(county_run["truth"] / "lists.csv"):
-        truth[row["list"]].add((row["id_number"], row["reason"], row["key"]))
-    report, failures = [], []
-    for name in LISTS:
-        got = set()
-        for row in _rows(county_run["out"] / "lists" / f"{name}.csv"):
-            key = {"special_groups": row.get("year", ""), "contribution_issues": row.get("year", ""),
-                   "review_queue": row.get("source", "")}.get(name, "")
-            got.add((row["id_number"], row["reason"], key))
-        want = truth[name]
-        tp = len(got & want)
-        precision = tp / len(got) if got else 1.0
-        recall = tp / len(want) if want else 1.0
-        report.append(f"{name:<22} truth={len(want):>5} got={len(got):>5} "
-                      f"precision={precision:.3f} recall={recall:.3f}")
-        if got != want:
-            failures.append((name, sorted(want - got)[:5], sorted(got - want)[:5]))
-    print("\n" + "\n".join(report))
+    scores = compare_lists(county_run["out"], county_run["truth"])
+    print("\n" + format_scores(scores))
+    failures = {name: (s["missing"], s["extra"], s["wrong_values"])
+                for name, s in scores.items()
+                if s["missing"] or s["extra"] or s["wrong_values"]}
     assert not failures, failures
 
 
