@@ -67,6 +67,7 @@ def run(
     typer.echo(f"outputs: {result['out']}")
     for name, rows in sorted(result["counts"].items()):
         typer.echo(f"  {name:<28} {rows:>8}")
+    typer.echo(f"  {'new cases since earlier runs':<28} {result['new_cases']:>8}")
 
 
 @app.command()

@@ -88,12 +88,13 @@ def recon_flow(inbox: Path, out: Path, as_of: dt.date, warehouse: Path,
             match_step(con, config, timings)
             counts = rules_step(con, config, as_of, timings)
             outputs = export_step(con, out, config, as_of, mask_ids, timings)
-            record_run(con, as_of, counts)
+            history = record_run(con, as_of, counts)
             manifest = write_manifest(con, out, as_of, _version(), timings, outputs)
         finally:
             con.close()
     log.info("outputs in %s", out)
-    return {"out": str(out), "manifest": str(manifest), "counts": counts, "timings": timings}
+    return {"out": str(out), "manifest": str(manifest), "counts": counts, "timings": timings,
+            **history}
 
 
 @flow(name="pension-recon-nightly", validate_parameters=False)

@@ -44,3 +44,4 @@ def test_run_defaults_the_output_folder_to_exports_of_the_as_of_date(
     assert manifest["as_of"] == AS_OF.isoformat()
     assert (tmp_path / "data" / "warehouse" / "recon.duckdb").is_file()
     assert "list_deceased_accounts" in result.output and "review_queue" in result.output
+    assert "new cases since earlier runs" in result.output
