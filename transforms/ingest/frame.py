@@ -140,9 +140,11 @@ def from_arrow(source: pa.Table, table: Table) -> RawFile:
     for index, column in enumerate(source.columns):
         column = column.combine_chunks()
         kind = kinds.get(index, "text")
-        is_number = pa.types.is_floating(column.type) or pa.types.is_integer(column.type)
+        # A float has lost an 18-digit ID's last digits; an integer column holds it exactly
+        # (CONTRACT §1: an ID never passes through a float).
+        is_float = pa.types.is_floating(column.type)
         if kind == "id":
-            numeric_id = pc.if_else(pc.is_null(column), False, is_number)
+            numeric_id = pc.if_else(pc.is_null(column), False, is_float)
         arrays.append(_arrow_text(column, kind))
     n = source.num_rows
     return RawFile(keys=unique_keys(headers, len(headers)), columns=_table(arrays),
@@ -151,10 +153,10 @@ def from_arrow(source: pa.Table, table: Table) -> RawFile:
 
 
 def _arrow_text(column: pa.Array, kind: str) -> pa.Array:
-    """A Parquet column as text; numbers through the spreadsheet rendering."""
+    """A Parquet column as text; floats through the spreadsheet rendering, integers exact."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return column.cast(pa.string())
-    if pa.types.is_floating(column.type) or (kind == "id" and pa.types.is_integer(column.type)):
+    if pa.types.is_floating(column.type):
         encoded = pc.dictionary_encode(column)
         texts = [None if v is None else cell_text(v, kind)
                  for v in encoded.dictionary.to_pylist()]

@@ -54,13 +54,16 @@ def test_money_tables_keep_a_repeat_within_one_file(inbox, run):
     assert _counts(r, "pension/contributions_202604.csv") == (4, 1, 0, 3)
 
 
-def test_a_money_row_first_seen_in_a_later_file_is_kept_there(inbox, run):
+def test_a_double_payment_survives_a_copy_in_an_earlier_file(inbox, run):
+    # CONTRACT §1: b repeats the row within one file (a double payment): kept; a's
+    # copy of it is a copy across files: dropped. Two payments stand, whatever the
+    # file names' order.
     row = [ID1, "张三", "2026", "300", "300", "2026-03-01"]
     write_csv(inbox / "pension" / "contributions_a.csv", CONTRIB, [row])
     write_csv(inbox / "pension" / "contributions_b.csv", CONTRIB, [row, row])
     r = run(inbox)
-    assert _counts(r, "pension/contributions_a.csv") == (1, 1, 0, 0)
-    assert _counts(r, "pension/contributions_b.csv") == (2, 0, 0, 2)
+    assert _counts(r, "pension/contributions_a.csv") == (1, 0, 0, 1)
+    assert _counts(r, "pension/contributions_b.csv") == (2, 2, 0, 0)
 
 
 def test_accounting_adds_up_for_every_file(config, inbox, run):

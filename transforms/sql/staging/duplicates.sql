@@ -3,25 +3,33 @@
 -- Output: the _rid of every row to drop, with the row it copies.
 -- Rows compare on every normalised value (NULL equals NULL). The first copy by
 -- file path, then row, is kept. In a money table ($money_table) a row repeated
--- within one file is kept (it may be a real double payment): only the copies in
--- files after the first file that holds the row are dropped.
+-- within one file is kept (it may be a real double payment): only copies across
+-- files are dropped. The file holding the most copies of a row keeps all of them
+-- (the first such file by path on a tie); its copies in other files are dropped,
+-- so a double payment survives whichever file name sorts first.
 with keyed as (
     select _rid, _file, _row,
            row(*columns(* exclude (_rid, _file, _row))) as _key
     from staged_rows
 ),
 
+counted as (
+    select *, count(*) over (partition by _key, _file) as copies_in_file
+    from keyed
+),
+
 ranked as (
     select _rid, _file, _row,
            row_number() over (partition by _key order by _file, _row) as copy_no,
-           min(_file) over (partition by _key) as first_file
-    from keyed
+           first_value(_file) over (
+               partition by _key order by copies_in_file desc, _file) as kept_file
+    from counted
 ),
 
 final as (
     select _rid, _file, _row
     from ranked
-    where case when $money_table then _file <> first_file else copy_no > 1 end
+    where case when $money_table then _file <> kept_file else copy_no > 1 end
     order by _rid
 )
 

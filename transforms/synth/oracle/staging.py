@@ -82,9 +82,13 @@ def stage(records: dict[str, pd.DataFrame], tables: dict, file_order: dict[str, 
             (["idn"] if "id_number" in cfg.columns else [])
         # Rows are equal when every value is: compared through a 64-bit row hash.
         row_hash = pd.util.hash_pandas_object(df[value_cols], index=False).to_numpy()
-        if cfg.money_table:  # copies within the first file that has the row are kept
-            first = pd.Series(df["_order"].to_numpy()).groupby(row_hash).transform("min")
-            df = df[df["_order"].to_numpy() == first.to_numpy()]
+        if cfg.money_table:  # copies within the file holding most copies (first on a tie) kept
+            per_file = pd.DataFrame({"h": row_hash, "o": df["_order"].to_numpy()})
+            n = per_file.groupby(["h", "o"])["o"].transform("size")
+            best = per_file.assign(n=n.to_numpy()).sort_values(["h", "n", "o"],
+                                                              ascending=[True, False, True])
+            kept = best.drop_duplicates("h").set_index("h")["o"]
+            df = df[df["_order"].to_numpy() == kept.reindex(row_hash).to_numpy()]
         else:
             df = df[~pd.Series(row_hash).duplicated(keep="first").to_numpy()]
         out[name] = objectify(df.drop(columns="_order").reset_index(drop=True))

@@ -71,22 +71,37 @@ all_towns as (
         )
 ),
 
-final as (
+counted as (
+    -- a figure whose sources did not come tonight is empty, not 0 (0 eligible and a gap
+    -- of 0 would read as "target reached")
     select
         a.township,
-        cast(t.target as integer) as target,
-        cast(coalesce(c.completed, 0) as integer) as completed,
-        rl_rate(coalesce(c.completed, 0), t.target) as completion_rate,
-        cast(coalesce(p.eligible, 0) as integer) as eligible,
-        cast(coalesce(p.insured, 0) as integer) as insured,
-        rl_rate(coalesce(p.insured, 0), coalesce(p.eligible, 0)) as participation_rate,
-        cast(greatest(0, ceil($target_rate * coalesce(p.eligible, 0))
-            - coalesce(p.insured, 0)) as integer) as gap_to_target,
-        a.ord
+        a.ord,
+        t.target,
+        case when $with_completed then coalesce(c.completed, 0) end as completed,
+        case when $with_population then coalesce(p.eligible, 0) end as eligible,
+        case when $with_population then coalesce(p.insured, 0) end as insured
     from all_towns as a
     left join targets as t using (township)
     left join completed as c using (township)
     left join population as p using (township)
+),
+
+final as (
+    select
+        township,
+        cast(target as integer) as target,
+        cast(completed as integer) as completed,
+        rl_rate(completed, target) as completion_rate,
+        cast(eligible as integer) as eligible,
+        cast(insured as integer) as insured,
+        rl_rate(insured, eligible) as participation_rate,
+        -- greatest() skips NULLs: without a population the gap stays empty
+        case when eligible is not null
+            then cast(greatest(0, ceil($target_rate * eligible) - insured) as integer)
+        end as gap_to_target,
+        ord
+    from counted
 )
 
 select * exclude (ord) from final
