@@ -91,20 +91,31 @@ def synth(
                "\n".join(f"  {k}: {v}" for k, v in counts.items() if not isinstance(v, dict)))
 
 
+def nightly_deployment(cron: str, timezone: str, inbox: Path, warehouse: Path, config_dir: Path):
+    """The nightly flow as a Prefect deployment on a cron schedule in the county's time zone."""
+    from prefect.schedules import Cron
+
+    from flows.recon import nightly
+
+    return nightly.to_deployment(
+        name="nightly", schedules=[Cron(cron, timezone=timezone)],
+        parameters={"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
+                    "config_dir": str(config_dir.resolve())})
+
+
 @app.command()
 def serve(
-    cron: Annotated[str, typer.Option(help="schedule, cron syntax, server time zone")] = "30 1 * * *",
+    cron: Annotated[str, typer.Option(help="schedule, cron syntax")] = "30 1 * * *",
+    timezone: Annotated[str, typer.Option(help="time zone of the schedule")] = "Asia/Shanghai",
     inbox: Annotated[Path, typer.Option()] = Path("data/inbox"),
     warehouse: Annotated[Path, typer.Option()] = Path("data/warehouse/recon.duckdb"),
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
 ) -> None:
     """Serve the flow on a nightly schedule (needs a local `prefect server start`)."""
-    _config(config_dir)
-    from flows.recon import nightly
+    from prefect import serve as prefect_serve
 
-    nightly.serve(name="nightly", cron=cron,
-                  parameters={"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
-                              "config_dir": str(config_dir.resolve())})
+    _config(config_dir)
+    prefect_serve(nightly_deployment(cron, timezone, inbox, warehouse, config_dir))
 
 
 @app.command("check-config")
