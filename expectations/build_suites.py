@@ -19,13 +19,15 @@ ID_PATTERN = r"^\d{17}[\dX]$"
 EARLIEST_DATE = "1900-01-01"
 # Dates and months of events that cannot lie after the run date (a death
 # certificate dated next month is a typo, and a death date is never guessed).
-PAST_EVENTS = frozenset({"birth_date", "enrol_date", "pay_date", "grant_date", "cancel_date",
-                         "death_date", "cremation_date", "end_date", "last_claim_date",
-                         "pay_month"})
-# (later, earlier) pairs within a row.
+# Only dates a rule reads are bounded: a row is never lost over a field no rule
+# reads (a cremation the day after the as-of date of a death before it, a grant
+# paid later, CONTRACT §1), and 参保日期 after the as-of date is read by the
+# lapsed rule as "enrolled this year".
+PAST_EVENTS = frozenset({"birth_date", "pay_date", "cancel_date", "death_date", "end_date",
+                         "last_claim_date", "pay_month"})
+# (later, earlier) pairs within a row (both read by a rule).
 ORDERED_PAIRS = {
     "household_registry": [("cancel_date", "birth_date")],
-    "cremations": [("cremation_date", "death_date")],
     "death_certificates": [("death_date", "birth_date")],
     "assistance": [("end_month", "start_month")],
     "enterprise_pension": [("end_month", "start_month")],

@@ -8,6 +8,7 @@ column is an Excel date serial.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -145,14 +146,14 @@ def from_arrow(source: pa.Table, table: Table) -> RawFile:
         is_float = pa.types.is_floating(column.type)
         if kind == "id":
             numeric_id = pc.if_else(pc.is_null(column), False, is_float)
-        arrays.append(_arrow_text(column, kind))
+        arrays.append(_arrow_text(column, kind, mapped=index in kinds))
     n = source.num_rows
     return RawFile(keys=unique_keys(headers, len(headers)), columns=_table(arrays),
                    mapping=mapping, row_numbers=pa.array(range(1, n + 1), pa.int32()),
                    numeric_id=numeric_id, read=n, unmapped=unmapped)
 
 
-def _arrow_text(column: pa.Array, kind: str) -> pa.Array:
+def _arrow_text(column: pa.Array, kind: str, mapped: bool = True) -> pa.Array:
     """A Parquet column as text; floats through the spreadsheet rendering, integers exact."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return column.cast(pa.string())
@@ -164,7 +165,11 @@ def _arrow_text(column: pa.Array, kind: str) -> pa.Array:
     try:
         return column.cast(pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise WholeFileError(CORRUPT_FILE, f"column of type {column.type}: {exc}") from exc
+        if mapped:
+            raise WholeFileError(CORRUPT_FILE, f"column of type {column.type}: {exc}") from exc
+        # A column no table reads (a nested type, say) only travels as raw text.
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                         for v in column.to_pylist()], pa.string())
 
 
 def _table(arrays: list[pa.Array]) -> pa.Table:

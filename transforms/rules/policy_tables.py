@@ -35,7 +35,10 @@ def build_policy_tables(con: duckdb.DuckDBPyConnection, policy: Policy,
 
 
 def years_in_play(con: duckdb.DuckDBPyConnection, as_of_year: int, first: int = 2014) -> range:
-    """From 2014 (the unified scheme) or the earliest contribution year, to the as-of year."""
-    row = con.execute("select min(year) from stg_contributions").fetchone()
-    lo = min(first, row[0]) if row and row[0] else first
-    return range(lo, as_of_year + 1)
+    """From 2014 (the unified scheme) or the earliest contribution year, to the as-of year
+    or the latest contribution year (next year's, collected in autumn: the defaults of
+    policy.yaml apply to every year, RULES §4)."""
+    lo_year, hi_year = con.execute("select min(year), max(year) from stg_contributions").fetchone()
+    lo = min(first, lo_year) if lo_year else first
+    hi = max(as_of_year, hi_year) if hi_year else as_of_year
+    return range(lo, hi + 1)

@@ -80,7 +80,7 @@ def test_unreadable_values_are_quarantined_never_guessed(config, inbox, run):
     ])
     c = "pension/contributions.csv"
     write_csv(inbox / c, ["公民身份号码", "缴费年度", "缴费档次", "个人缴费"],
-              [[ID1, "22年", "300", "300"], [ID1, "2026", "300", ""]])
+              [[ID1, "22年", "300", "300"], [ID1, "2026", "", "300"]])
     t = "reference/township_targets.csv"
     write_csv(inbox / t, ["乡镇", "年度", "参保任务数"],
               [["乌兰镇", "2026", "一万"], ["", "2026", "100"]])
@@ -88,7 +88,7 @@ def test_unreadable_values_are_quarantined_never_guessed(config, inbox, run):
     assert r.stg("participants") == []
     assert _reasons(r, f) == [(1, "bad_date"), (2, "bad_month"), (3, "bad_money"),
                               (4, "missing_enrol_status"), (5, "missing_name")]
-    assert _reasons(r, c) == [(1, "bad_year"), (2, "missing_personal_amount")]
+    assert _reasons(r, c) == [(1, "bad_year"), (2, "missing_tier")]
     assert _reasons(r, t) == [(1, "bad_number"), (2, "missing_township")]
 
 

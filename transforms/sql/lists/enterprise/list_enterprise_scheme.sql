@@ -7,7 +7,8 @@
 with ledger as (
     select
         *,
-        coalesce(birth_date, id_birth_date) as born
+        -- the ID's birth date first, as every other age (rule_ledger)
+        coalesce(id_birth_date, birth_date) as born
     from stg_participants
     where id_number is not null
     qualify row_number() over (partition by id_number order by _rid) = 1
