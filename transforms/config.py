@@ -143,7 +143,6 @@ class DeathRule(_Strict):
 class Table(_Strict):
     source: str
     kind: Literal["ledger", "department", "reference"]
-    optional: bool = False
     money_table: bool = False
     death: DeathRule | None = None
     columns: dict[str, Column]

@@ -75,8 +75,9 @@ def clean(raw: object) -> str:
     """NFKC, drop spaces, quotes, tabs and invisible characters, upper-case x."""
     if raw is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(raw))
-    return _DROP.sub("", text).upper()
+    text = _DROP.sub("", unicodedata.normalize("NFKC", str(raw))).upper()
+    # ="620421..." is how some systems keep Excel from turning an ID into a number
+    return text.lstrip("=")
 
 
 def sci_to_digits(text: str) -> str | None:

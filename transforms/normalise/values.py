@@ -101,7 +101,7 @@ def parse_money(raw: object) -> Decimal | None:
 
 
 def parse_year(raw: object) -> int | None:
-    text = _text(raw).removesuffix("年")
+    text = _text(raw).removesuffix("年度").removesuffix("年")
     if text.upper() in _EMPTY:
         return None
     if re.fullmatch(r"\d{4}(?:\.0+)?", text):

@@ -18,6 +18,7 @@ VALID = "620421197005204004"
     ("６２０４２１１９７００５２０４００４", VALID, "valid"),         # full-width digits
     (" 620421 1970 0520 4004\t", VALID, "valid"),                   # spaces and a tab
     ("'620421197005204004", VALID, "valid"),                        # leading apostrophe
+    ('="620421197005204004"', VALID, "valid"),                      # Excel text formula
     ("620421700520400", VALID, "converted_15"),                     # legacy 15 digits
     ("620421197005204005", "620421197005204005", "invalid_checksum"),
     ("620421197002304005", "620421197002304005", "invalid_checksum"),  # 02-30, bad check

@@ -79,6 +79,7 @@ def test_money_with_thousands_separators_property(yuan, fen):
 
 def test_years_and_whole_numbers():
     assert parse_year("2022") == 2022 and parse_year("2022年") == 2022
+    assert parse_year("2022年度") == 2022
     assert parse_year("2022.0") == 2022
     assert parse_int("1,200") == 1200
     for bad in ("22", "二〇二二"):
