@@ -123,6 +123,8 @@ def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
         skip(con, "deceased_accounts.overpayment",
              "未收到pension/benefit_payments，无法计算死亡后多发月数和金额；"
              "丧葬补助金仅按待遇状态判断是否在领")
+    run_sql(con, "lists/deaths/dead_participants", params, create="dead_participants", temp=True)
+    run_sql(con, "lists/deaths/ledger_by_id", params, create="ledger_by_id", temp=True)
     run_sql(con, "lists/deaths/list_deceased_accounts", params, create="list_deceased_accounts")
     run_sql(con, "lists/deaths/list_funeral_grants", params, create="list_funeral_grants")
     if not grants_present and ledger_present:

@@ -1,22 +1,8 @@
 -- RULES §3 deceased_accounts: a ledger participant matched to a death record, no sign
 -- of life, account still open. The death month is still paid; later months are overpaid.
 -- The overpayment is recovered from the account balance first; the rest is inheritable.
-with ledger as (
-    select *
-    from stg_participants
-    where id_number is not null
-    qualify row_number() over (partition by id_number order by _rid) = 1
-),
-
-dead as (
-    select p.*
-    from death_persons as p
-    join deaths_by_id as d on d.id_number = p.id_number
-    where p.match_method is not null
-      and not d.alive_signal
-),
-
-open_accounts as (
+-- Reads dead_participants and ledger_by_id (built before it by deaths.py).
+with open_accounts as (
     select
         d.*,
         l.name,
@@ -24,8 +10,8 @@ open_accounts as (
         l.village,
         l.benefit_status,
         l.account_balance
-    from dead as d
-    join ledger as l on l.id_number = d.id_number
+    from dead_participants as d
+    join ledger_by_id as l on l.id_number = d.id_number
     where coalesce(l.enrol_status, '') <> '终止参保'
        or l.benefit_status in ('正常发放', '暂停发放')
 ),

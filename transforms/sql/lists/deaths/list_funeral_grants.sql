@@ -2,20 +2,9 @@
 -- drawing a pension when they died (status 正常发放/暂停发放, or a payment for the death
 -- month or the month before), died on or after the start date, and has no grant row.
 -- Whether the account is already closed does not matter.
-with ledger as (
-    select *
-    from stg_participants
-    where id_number is not null
-    qualify row_number() over (partition by id_number order by _rid) = 1
-),
-
-dead as (
-    select p.*
-    from death_persons as p
-    join deaths_by_id as d on d.id_number = p.id_number
-    where p.match_method is not null
-      and not d.alive_signal
-      and p.death_date >= $funeral_start
+-- Reads dead_participants and ledger_by_id (built before it by deaths.py).
+with dead as (
+    select * from dead_participants where death_date >= $funeral_start
 ),
 
 paid_at_death as (
@@ -37,7 +26,7 @@ drawing as (
         l.benefit_status,
         pd.pay_month as paid_month
     from dead as d
-    join ledger as l on l.id_number = d.id_number
+    join ledger_by_id as l on l.id_number = d.id_number
     left join paid_at_death as pd on pd.id_number = d.id_number
     where l.benefit_status in ('正常发放', '暂停发放')
        or pd.pay_month is not null
