@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from transforms.config import Config
+from transforms.ledger import create_ledger_view
 from transforms.match import inputs
 from transforms.sqlfile import StepError, materialise, query, run_sql
 
@@ -39,7 +40,8 @@ def match_all(con: duckdb.DuckDBPyConnection, config: Config) -> dict[str, Any]:
     for macro in _MACROS:
         run_sql(con, "matching/" + macro)
     try:
-        tables = inputs.create_raw_inputs(con, config)
+        tables = inputs.create_raw_inputs(con, config)  # checks the ledger is there
+        create_ledger_view(con)
         n_src = materialise(con, "matching/sources", "_match_src")
         n_ledger = materialise(con, "matching/ledger", "_match_ledger")
         [(n_raw,)] = con.execute("select count(*) from _match_ledger_raw").fetchall()

@@ -17,6 +17,7 @@ import logging
 
 import duckdb
 
+from transforms.ledger import create_ledger_view
 from transforms.rules import RuleContext, skip, table_present
 from transforms.sqlfile import run_sql
 
@@ -112,6 +113,7 @@ def _enabled_reasons(con, ctx) -> list[str]:
 
 def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
     """special_group_members, tuopin_members, list_contribution_issues, list_special_groups."""
+    create_ledger_view(con)
     build_people(con, ctx)
     issues = _enabled_issues(con, ctx)
     run_sql(con, SQL + "contribution_issues", rule_params(ctx, enabled=issues),

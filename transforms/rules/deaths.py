@@ -36,6 +36,7 @@ import re
 import duckdb
 
 from transforms.config import Config
+from transforms.ledger import create_ledger_view
 from transforms.rules import RuleContext, skip, table_present
 from transforms.sqlfile import run_sql
 
@@ -87,6 +88,7 @@ def death_raw_sql(config: Config, tables: list[str]) -> tuple[str, dict]:
 
 
 def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
+    create_ledger_view(con)
     config = ctx.config
     present = []
     for name in death_tables(config):
@@ -124,7 +126,6 @@ def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
              "未收到pension/benefit_payments，无法计算死亡后多发月数和金额；"
              "丧葬补助金仅按待遇状态判断是否在领")
     run_sql(con, "lists/deaths/dead_participants", params, create="dead_participants", temp=True)
-    run_sql(con, "lists/deaths/ledger_by_id", params, create="ledger_by_id", temp=True)
     run_sql(con, "lists/deaths/list_deceased_accounts", params, create="list_deceased_accounts")
     run_sql(con, "lists/deaths/list_funeral_grants", params, create="list_funeral_grants")
     if not grants_present and ledger_present:

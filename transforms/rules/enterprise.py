@@ -30,6 +30,7 @@ import logging
 
 import duckdb
 
+from transforms.ledger import create_ledger_view
 from transforms.rules import RuleContext, skip, table_present
 from transforms.sqlfile import run_sql
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 
 def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
+    create_ledger_view(con)
     enterprise_present = table_present(con, "enterprise_pension")
     enrollment_present = table_present(con, "enrollment")
     payments_present = table_present(con, "benefit_payments")

@@ -19,6 +19,7 @@ import re
 import duckdb
 
 from transforms.config import Config
+from transforms.ledger import create_ledger_view
 from transforms.lists_schema import columns
 from transforms.rules import RuleContext
 from transforms.sqlfile import run_sql
@@ -50,6 +51,7 @@ def source_records_sql(config: Config) -> str:
 
 
 def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
+    create_ledger_view(con)
     sql = source_records_sql(ctx.config)
     log.debug("sql review_source_records\n%s", sql)
     con.execute(f"create or replace temp table review_source_records as\n{sql}")

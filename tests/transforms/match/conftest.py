@@ -11,6 +11,7 @@ import datetime as dt
 import duckdb
 import pytest
 
+from transforms.ingest.staging import staging_columns
 from transforms.normalise.id import check_char, normalise_id
 from transforms.normalise.name import normalise_name, pinyin_key
 
@@ -22,19 +23,6 @@ def synthetic_id(birth: str, seq: str = "00", sex: str = "男", county: str = "6
     return first17 + check_char(first17)
 
 
-def _staging_columns(config, table: str) -> list[tuple[str, str]]:
-    cols = [("_rid", "BIGINT"), ("_file", "VARCHAR"), ("_row", "INTEGER"),
-            ("id_number", "VARCHAR"), ("id_raw", "VARCHAR"), ("id_status", "VARCHAR"),
-            ("id_birth_date", "DATE"), ("name", "VARCHAR"), ("name_raw", "VARCHAR"),
-            ("name_pinyin", "VARCHAR")]
-    columns = config.sources.tables[table].columns
-    if any(c.type == "sex" for c in columns.values()):
-        cols.append(("sex", "VARCHAR"))
-    if "birth_date" in columns:
-        cols.append(("birth_date", "DATE"))
-    return cols
-
-
 class Staging:
     """Creates every department table and the ledger empty; `add` appends raw rows."""
 
@@ -44,7 +32,7 @@ class Staging:
         self.next_rid: dict[str, int] = {}
         for name, table in config.sources.tables.items():
             if table.kind == "department" or name == "participants":
-                cols = ", ".join(f"{c} {t}" for c, t in _staging_columns(config, name))
+                cols = ", ".join(f"{c} {t}" for c, t in staging_columns(table))
                 con.execute(f"create table stg_{name} ({cols})")
                 self.next_rid[name] = 1
 
@@ -59,7 +47,8 @@ class Staging:
                   "id_raw": id_raw, "id_status": nid.status, "id_birth_date": nid.birth_date,
                   "name": name, "name_raw": name_raw, "name_pinyin": pinyin_key(name),
                   "sex": sex, "birth_date": dt.date.fromisoformat(birth) if birth else None}
-        cols = [c for c, _ in _staging_columns(self.config, table)]
+        present = {c for c, _ in staging_columns(self.config.sources.tables[table])}
+        cols = [c for c in values if c in present]
         self.con.execute(
             f"insert into stg_{table} ({', '.join(cols)}) values "
             f"({', '.join('$' + c for c in cols)})", {c: values[c] for c in cols})

@@ -1,14 +1,15 @@
--- Ledger participants prepared for matching, one row per ID (the first row of a
--- duplicated ID; the caller logs how many were set aside).
+-- Ledger participants prepared for matching, one row per ID (ledger_by_id; the caller
+-- logs how many rows of repeated IDs were set aside).
 with raw as (
     select * from _match_ledger_raw
     where id_status in ('valid', 'converted_15') and id_number is not null
 ),
 
 one_per_id as (
+    -- the row that stands for a repeated ID: see sql/staging/ledger_by_id.sql
     select *
     from raw
-    qualify row_number() over (partition by id_number order by ledger_rid) = 1
+    where ledger_rid in (select _rid from ledger_by_id)
 ),
 
 final as (

@@ -1,9 +1,7 @@
--- One row per ledger participant (the first row of an ID, should the ledger repeat
--- one), with the facts every contribution, special-group and coverage rule reads.
+-- One row per ledger participant (ledger_by_id: the row that stands for a repeated ID),
+-- with the facts every contribution, special-group and coverage rule reads.
 with participants as (
-    select *
-    from stg_participants
-    qualify row_number() over (partition by id_number order by _rid) = 1
+    select * from ledger_by_id
 ),
 
 final as (

@@ -9,9 +9,7 @@ with ledger as (
         *,
         -- the ID's birth date first, as every other age (rule_ledger)
         coalesce(id_birth_date, birth_date) as born
-    from stg_participants
-    where id_number is not null
-    qualify row_number() over (partition by id_number order by _rid) = 1
+    from ledger_by_id
 ),
 
 people as (

@@ -4,9 +4,7 @@
 -- of life after a death (alive_signal_after_death, built by the deaths rules).
 with ledger as (
     select *, coalesce(birth_date, id_birth_date) as born
-    from stg_participants
-    where id_number is not null
-    qualify row_number() over (partition by id_number order by _rid) = 1
+    from ledger_by_id
 ),
 
 registry as (

@@ -1,0 +1,41 @@
+"""When the ledger repeats an ID, the open account stands for the person."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from transforms.ingest.staging import staging_columns
+from transforms.ledger import create_ledger_view
+
+
+def _ledger(config, rows):
+    con = duckdb.connect()
+    cols = ", ".join(f"{c} {t}" for c, t in staging_columns(config.sources.tables["participants"]))
+    con.execute(f"create table stg_participants ({cols})")
+    for row in rows:
+        names = ", ".join(row)
+        con.execute(f"insert into stg_participants ({names}) values "
+                    f"({', '.join('$' + k for k in row)})", row)
+    create_ledger_view(con)
+    return con
+
+
+def test_open_account_then_drawing_then_latest_enrolment_then_first_row(config):
+    a, b = "620421197005204004", "620421198001010011"
+    con = _ledger(config, [
+        # A moved village: the closed row comes first, the open one stands for A
+        {"_rid": 1, "id_number": a, "village": "旧村", "enrol_status": "终止参保",
+         "benefit_status": "终止发放", "enrol_date": dt.date(2012, 1, 5)},
+        {"_rid": 2, "id_number": a, "village": "新村", "enrol_status": "正常参保",
+         "benefit_status": "未领取", "enrol_date": dt.date(2020, 3, 1)},
+        # B: two open rows, the later enrolment wins
+        {"_rid": 3, "id_number": b, "village": "甲村", "enrol_status": "正常参保",
+         "benefit_status": "未领取", "enrol_date": dt.date(2015, 1, 1)},
+        {"_rid": 4, "id_number": b, "village": "乙村", "enrol_status": "正常参保",
+         "benefit_status": "未领取", "enrol_date": dt.date(2019, 1, 1)},
+        {"_rid": 5, "id_number": None, "village": "无号村", "enrol_status": "正常参保",
+         "benefit_status": "未领取"},
+    ])
+    rows = con.execute("select id_number, _rid, village from ledger_by_id order by 1").fetchall()
+    assert rows == [(a, 2, "新村"), (b, 4, "乙村")]
