@@ -60,10 +60,15 @@ def run(
         typer.echo(f"inbox not found: {inbox}", err=True)
         raise typer.Exit(2)
     out = out or Path("data/exports") / day.isoformat()
+    from flows.lock import WarehouseBusy
     from flows.recon import recon_flow
 
-    result = recon_flow(inbox=inbox, out=out, as_of=day, warehouse=warehouse,
-                        config_dir=config_dir, mask_ids=not unmasked)
+    try:
+        result = recon_flow(inbox=inbox, out=out, as_of=day, warehouse=warehouse,
+                            config_dir=config_dir, mask_ids=not unmasked)
+    except WarehouseBusy as exc:
+        typer.echo(f"not run: {exc}", err=True)
+        raise typer.Exit(3) from None
     typer.echo(f"outputs: {result['out']}")
     for name, rows in sorted(result["counts"].items()):
         typer.echo(f"  {name:<28} {rows:>8}")

@@ -45,3 +45,16 @@ def test_run_defaults_the_output_folder_to_exports_of_the_as_of_date(
     assert (tmp_path / "data" / "warehouse" / "recon.duckdb").is_file()
     assert "list_deceased_accounts" in result.output and "review_queue" in result.output
     assert "new cases since earlier runs" in result.output
+
+
+def test_a_busy_warehouse_stops_with_a_clear_message(tmp_path, monkeypatch):
+    import flows.lock
+    import flows.recon
+
+    def busy(**_):
+        raise flows.lock.WarehouseBusy("data/warehouse/recon.duckdb is in use by another run")
+
+    monkeypatch.setattr(flows.recon, "recon_flow", busy)
+    result = runner.invoke(app, ["run", "--inbox", str(tmp_path)])
+    assert result.exit_code == 3
+    assert "not run: data/warehouse/recon.duckdb is in use" in result.output
