@@ -45,6 +45,14 @@ members_ever as (
     group by id_number
 ),
 
+pending_group as (
+    -- ledger candidates of a group-list record still in the review queue (RULES §7): their
+    -- eligibility for the special tier is undecided, so tier_100_not_eligible waits
+    select distinct ledger_id_number as id_number
+    from match_review
+    where src_table in ('assistance', 'poverty_monitoring', 'family_planning')
+),
+
 described as (
     select
         ch.*,
@@ -76,6 +84,7 @@ issues as (
             || '；应按' || rl_yuan(min_tier) || '及以上档次缴费'
     from described
     where valid_tier and tier = special_tier and not special_tier_allowed
+        and id_number not in (select id_number from pending_group)
 
     union all
     select

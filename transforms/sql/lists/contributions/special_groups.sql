@@ -37,6 +37,14 @@ dead as (
     select distinct id_number from deaths_by_id
 ),
 
+pending_group as (
+    -- ledger candidates of a group-list record still in the review queue (RULES §7): until
+    -- it is decided, nobody can say they are in no special group
+    select distinct ledger_id_number as id_number
+    from match_review
+    where src_table in ('assistance', 'poverty_monitoring', 'family_planning')
+),
+
 directory as (
     -- where to find a person who may not be in the ledger: the registry first,
     -- then the ledger, then the department list that names them
@@ -149,6 +157,7 @@ county_paid_not_eligible as (
         select 1 from special_group_members as s
         where s.id_number = c.id_number and s.year = c.year
     )
+        and c.id_number not in (select id_number from pending_group)
 ),
 
 ledger_category_unsupported as (
@@ -169,6 +178,7 @@ ledger_category_unsupported as (
     left join members_ever as e using (id_number)
     where l.subsidy_category is not null
         and not exists (select 1 from members_now as m where m.id_number = l.id_number)
+        and l.id_number not in (select id_number from pending_group)
 ),
 
 rows_ as (

@@ -46,12 +46,15 @@ persons as (
 ),
 
 best_link as (
-    -- the method shown on the lists: the link of the highest-priority source
+    -- the method shown on the lists: the strongest link of the person's death records, in
+    -- the order of RULES §2 (id, id15, id_repaired, name_dob), then the source priority
     select person, method, score
     from usable
     where ledger_id_number is not null
     qualify row_number() over (
-        partition by person order by priority, score desc, src_table, src_rid) = 1
+        partition by person
+        order by list_position(['id', 'id15', 'id_repaired', 'name_dob'], method),
+            priority, score desc, src_table, src_rid) = 1
 ),
 
 final as (
