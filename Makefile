@@ -13,7 +13,7 @@ AS_OF ?= $(shell date +%F)
 INBOX ?= data/inbox
 WAREHOUSE ?= data/warehouse/recon.duckdb
 
-.PHONY: help setup demo run test bench bench-match check clean
+.PHONY: help setup demo run serve test bench bench-match check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ demo: setup ## synthesise a small county, run the reconciliation, show where out
 
 run: setup ## run the reconciliation on data/inbox (AS_OF=YYYY-MM-DD to override today)
 	$(RECON) run --inbox $(INBOX) --as-of $(AS_OF) --warehouse $(WAREHOUSE)
+
+serve: setup ## serve the nightly schedule (01:30 Asia/Shanghai) on a local Prefect server
+	$(RECON) serve --inbox $(INBOX) --warehouse $(WAREHOUSE)
 
 test: setup ## run the test suite
 	$(PY) -m pytest
