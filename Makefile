@@ -34,7 +34,7 @@ demo: setup ## synthesise a small county, run the reconciliation, show where out
 run: setup ## run the reconciliation on data/inbox (AS_OF=YYYY-MM-DD to override today)
 	$(RECON) run --inbox $(INBOX) --as-of $(AS_OF) --warehouse $(WAREHOUSE)
 
-serve: setup ## serve the nightly schedule (01:30 Asia/Shanghai) on a local Prefect server
+serve: setup ## keep running, starting the flow nightly at 01:30 Asia/Shanghai
 	$(RECON) serve --inbox $(INBOX) --warehouse $(WAREHOUSE)
 
 test: setup ## run the test suite

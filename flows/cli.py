@@ -116,7 +116,7 @@ def serve(
     warehouse: Annotated[Path, typer.Option()] = Path("data/warehouse/recon.duckdb"),
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
 ) -> None:
-    """Serve the flow on a nightly schedule (needs a local `prefect server start`)."""
+    """Serve the flow on a nightly schedule (a local Prefect server is optional)."""
     from prefect import serve as prefect_serve
 
     _config(config_dir)
