@@ -21,7 +21,7 @@ PRECISION_LOST = "precision_lost"
 MISSING = "missing"
 STATUSES = (VALID, CONVERTED_15, INVALID_CHECKSUM, INVALID_DATE, PRECISION_LOST, MISSING)
 
-_DROP = re.compile(r"[\s'\"`‘’“”\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]+")
+_DROP = re.compile(r"[\s\x00-\x1f\x7f'\"`‘’“”\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]+")
 _SCI = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,3})$")
 
 

@@ -11,7 +11,7 @@ from pypinyin import Style, lazy_pinyin
 MIDDLE_DOT = "\u00b7"
 # Look-alike separators in minority names (after NFKC, which folds full-width).
 _SEPARATORS = re.compile("[\u2022\u30fb\uff65\u2027\u2219\u22c5\u00b7\u0387\u16eb\u2e31.\uff0e]+")
-_DROP = re.compile(r"[\s\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff'\"]+")
+_DROP = re.compile(r"[\s\x00-\x1f\x7f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff'\"]+")
 WILDCARDS = frozenset("?*")
 
 

@@ -123,3 +123,8 @@ def test_normalising_is_idempotent(raw):
     assert twice.id_number == once.id_number
     if once.status in ("valid", "converted_15"):
         assert twice.status == "valid"
+
+
+def test_control_characters_are_dropped_from_ids():
+    assert normalise_id("620421197005204004\x00").id_number == "620421197005204004"
+    assert normalise_id("\x01620421197005204004").status == "valid"

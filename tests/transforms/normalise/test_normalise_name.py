@@ -30,3 +30,8 @@ _names = st.text(alphabet="张章王李赵钱孫陈·•・.　 ?*", min_size=1,
 def test_normalising_a_name_is_idempotent(raw):
     once = normalise_name(raw)
     assert once is None or normalise_name(once) == once
+
+
+def test_control_characters_are_dropped_from_names():
+    assert normalise_name("张\x00三\x07") == "张三"
+    assert normalise_name("\x1b阿依·古丽\x7f") == "阿依·古丽"
