@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 HEADER_SCAN_ROWS = 6
 _SPACE = re.compile(r"\s+")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
+_NOTES = re.compile(r"\([^()]*\)")
 
 
 def normalise_header(cell: object) -> str:
@@ -30,12 +31,25 @@ def normalise_header(cell: object) -> str:
     return _SPACE.sub("", text).lower()
 
 
+def bare_header(text: str) -> str:
+    """A normalised header without required-field marks and bracketed notes:
+    ``*公民身份号码`` and ``个人缴费(元)`` read as 公民身份号码 and 个人缴费."""
+    return _NOTES.sub("", text).strip("*★☆")
+
+
 def header_lookup(table: Table) -> dict[str, str]:
-    """Normalised header or alias -> column key (the first column in config order wins)."""
+    """Normalised header or alias -> column key (the first column in config order wins).
+
+    Exact forms come first; the bare forms (see ``bare_header``) only fill gaps, so
+    an alias that keeps its brackets (乡镇(街道)) is never shadowed.
+    """
     lookup: dict[str, str] = {}
-    for key, column in table.columns.items():
-        for text in (column.header, *column.aliases):
-            lookup.setdefault(normalise_header(text), key)
+    texts = [(key, normalise_header(t)) for key, column in table.columns.items()
+             for t in (column.header, *column.aliases)]
+    for key, text in texts:
+        lookup.setdefault(text, key)
+    for key, text in texts:
+        lookup.setdefault(bare_header(text), key)
     return lookup
 
 
@@ -53,7 +67,7 @@ def map_headers(cells: list[object], lookup: dict[str, str]) -> tuple[dict[str, 
     unmapped: list[str] = []
     for index, cell in enumerate(cells):
         text = normalise_header(cell)
-        key = lookup.get(text)
+        key = lookup.get(text) or lookup.get(bare_header(text))
         if key is not None and key not in mapping:
             mapping[key] = index
         elif text:
