@@ -57,11 +57,21 @@ def _log_hint(data: bytes, name: str, used: str | None) -> None:
     log.info("%s: decoded as %s (charset-normalizer suggests %s)", name, used, guess)
 
 
+def csv_delimiter(text: str, lines: int = 10) -> str:
+    """',' unless the first lines are clearly tab-separated (some systems save a
+    tab-separated export as .csv). Tabs inside values (an ID typed with a tab) are
+    rare next to a comma-separated row's many commas."""
+    head = text.splitlines()[:lines]
+    commas = sum(line.count(",") for line in head)
+    tabs = sum(line.count("\t") for line in head)
+    return "\t" if tabs > 2 * commas else ","
+
+
 def read_csv_grid(path: Path) -> tuple[list[list[str]], str]:
     """Every record of a CSV file as a list of text fields, and the encoding used."""
     text, encoding = decode_csv(path.read_bytes(), path.name)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text)))
     except csv.Error as exc:
         raise WholeFileError(CORRUPT_FILE, f"not a readable CSV: {exc}") from exc
     return rows, encoding

@@ -98,3 +98,19 @@ def test_a_csv_with_a_title_line_above_the_header(config, inbox, run):
     r = run(inbox)
     assert [(x["_row"], x["id_number"]) for x in r.stg("participants")] == [(1, ID1)]
     assert r.quarantine() == []
+
+
+def test_a_tab_separated_export_saved_as_csv_is_read_by_columns(config, inbox, run):
+    from transforms.ingest.readers import csv_delimiter
+
+    path = inbox / "pension" / "participants.csv"
+    path.parent.mkdir(parents=True)
+    lines = [headers(config, "participants"), participant(ID1, "张三")]
+    path.write_text("\n".join("\t".join(line) for line in lines) + "\n", encoding="utf-8")
+    r = run(inbox)
+    assert [(x["id_number"], x["name"]) for x in r.stg("participants")] == [(ID1, "张三")]
+    assert r.file("pension/participants.csv")["accepted"] == 1
+
+    assert csv_delimiter("公民身份号码\t姓名\t性别\n620421197005204004\t张三\t男\n") == "\t"
+    # an ID typed with a tab inside a comma-separated file stays comma-separated
+    assert csv_delimiter("公民身份号码,姓名,性别\n620421\t197005204004,张三,男\n") == ","
