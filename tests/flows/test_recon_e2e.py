@@ -83,3 +83,18 @@ def test_rerun_gives_identical_lists(county_run, tmp_path):
         first = (county_run["out"] / "lists" / f"{name}.csv").read_bytes()
         assert (out2 / "lists" / f"{name}.csv").read_bytes() == first, name
     assert (out2 / "progress.csv").read_bytes() == (county_run["out"] / "progress.csv").read_bytes()
+
+
+def test_the_committed_sample_reproduces_its_ground_truth(tmp_path, prefect_harness):
+    """data/sample (README: `make run INBOX=data/sample/inbox AS_OF=2025-06-30`)."""
+    import datetime as dt
+    from pathlib import Path
+
+    from flows.recon import recon_flow
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    recon_flow(inbox=sample / "inbox", out=tmp_path / "out", as_of=dt.date(2025, 6, 30),
+               warehouse=tmp_path / "w.duckdb")
+    scores = compare_lists(tmp_path / "out", sample / "inbox.truth")
+    assert all(s["precision"] == s["recall"] == 1.0 and not s["wrong_values"]
+               for s in scores.values()), format_scores(scores)
