@@ -6,6 +6,8 @@ itself, so a new code never breaks an export.
 """
 from __future__ import annotations
 
+from transforms import reasons
+
 COLUMN = {
     "id_number": "公民身份号码",
     "name": "姓名",
@@ -142,36 +144,6 @@ TABLE = {
 
 FILE_STATUS = {"ok": "已读入", "quarantined": "整文件隔离"}
 
-QUARANTINE_REASON = {
-    "corrupt_file": "文件损坏，无法读取",
-    "no_header": "未找到表头",
-    "invalid_id": "身份证号码无效",
-    "no_id_no_birth_date": "无有效身份证号码且无出生日期",
-    "bad_date": "日期无效",
-    "bad_month": "年月无效",
-    "bad_money": "金额无效",
-    "bad_year": "年度无效",
-    "bad_int": "数值无效",
-    "bad_value": "取值无效",
-    "field_count": "字段数与表头不一致",
-    "field_count_mismatch": "字段数与表头不一致",
-    "missing_death_date": "死亡记录缺少死亡日期",
-    "unknown_table": "文件名无法对应任何数据表",
-    "unknown_file": "文件名无法对应任何数据表",
-    "unsupported_format": "不支持的文件格式",
-    "bad_encoding": "文件编码无法识别",
-    "missing_required": "缺少必填项",
-    "missing_id": "缺少身份证号码",
-    "bad_number": "数值无效",
-    "unknown_source": "无法识别的数据来源目录",
-    # failed data-contract expectations (GX) are quarantined under their names
-    "expect_column_values_to_be_in_set": "取值不在允许范围内",
-    "expect_column_values_to_not_be_in_set": "取值属于排除范围",
-    "expect_column_values_to_match_regex": "格式不正确",
-    "expect_column_values_to_be_between": "数值或日期超出合理区间",
-    "expect_column_pair_values_a_to_be_greater_than_b": "日期先后顺序不合理",
-    "expect_column_values_to_not_be_null": "必填项为空",
-}
 
 SUMMARY_SHEET = "汇总"
 CHECK_RESULT = "核查结果"
@@ -199,7 +171,13 @@ def sources(value: str | None) -> str | None:
 
 
 def with_code(value: str, table: dict[str, str]) -> str:
-    """``文件损坏，无法读取（corrupt_file）`` for the report; the code alone when unknown."""
+    """``文件已损坏，无法读取（corrupt_file）`` for the report; the code alone when unknown."""
     label = table.get(value)
+    return f"{label}（{value}）" if label else value
+
+
+def reason_with_code(value: str) -> str:
+    """A quarantine reason for the report, through the one table in transforms.reasons."""
+    label = reasons.label(value)
     return f"{label}（{value}）" if label else value
 

@@ -52,7 +52,7 @@ def build_context(con, out: Path, county: County, as_of: dt.date, run_info: dict
     quarantine = _rows(con, "quarantine", "export/quarantine_reasons",
                        {"top": TOP_QUARANTINE_REASONS})
     for row in quarantine:
-        row["label"] = labels.with_code(row["reason"], labels.QUARANTINE_REASON)
+        row["label"] = labels.reason_with_code(row["reason"])
     return {
         "county": county,
         "as_of": as_of.isoformat(),
@@ -76,7 +76,7 @@ def build_context(con, out: Path, county: County, as_of: dt.date, run_info: dict
         "source_label": lambda s: labels.SOURCE.get(s, s),
         "table_label": lambda t: labels.with_code(t, labels.TABLE) if t else t,
         "status_label": lambda s: labels.FILE_STATUS.get(s, s),
-        "reason_label": lambda r: labels.with_code(r, labels.QUARANTINE_REASON) if r else r,
+        "reason_label": lambda r: labels.reason_with_code(r) if r else r,
     }
 
 

@@ -47,19 +47,10 @@ from transforms.ingest.staging import (
     write_ingest_tables,
     write_staged,
 )
+from transforms.reasons import WHOLE_FILE
 
 log = logging.getLogger(__name__)
 
-# What a data officer reads in quarantine.csv for a file quarantined whole.
-WHOLE_FILE_TEXT = {
-    "unsupported_format": "不支持的文件格式（只接收 csv、xlsx、xls、parquet）",
-    "unknown_source": "文件不在已配置的来源目录中",
-    "unknown_table": "文件名不对应任何已配置的表",
-    "wrong_source": "该表不属于此来源目录",
-    "bad_encoding": "文件编码无法识别（只接收 UTF-8、GBK、GB18030）",
-    "corrupt_file": "文件已损坏，无法读取",
-    "no_header": "未找到表头（缺少必需的列）",
-}
 
 
 def read_raw(found: InboxFile, table: Table) -> RawFile:
@@ -88,7 +79,7 @@ def _quarantine_row(found: InboxFile, table: str, row: int | None, reason: str,
 def _whole_file(found: InboxFile, result: FileResult, reason: str, detail: str = "") -> dict:
     log.warning("%s: quarantined whole: %s %s", found.file, reason, detail)
     result.status, result.reason = QUARANTINED, reason
-    raw = {"说明": WHOLE_FILE_TEXT.get(reason, reason)}
+    raw = {"说明": WHOLE_FILE.get(reason, reason)}
     if detail:
         raw["detail"] = detail.replace(str(found.path), found.file)
     return _quarantine_row(found, found.table, None, reason, raw)
