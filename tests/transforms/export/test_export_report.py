@@ -122,4 +122,4 @@ def test_a_file_quarantined_whole_is_shown_with_its_reason(render, con, insert):
     _, html = render()
     row = re.search(r"<code>health/notes.docx</code>(.*?)</tr>", html, re.DOTALL).group(1)
     assert "整文件隔离" in row
-    assert "不支持的文件格式（unsupported_format）" in row
+    assert "不支持的文件格式（只接收 csv、xlsx、xls、parquet）（unsupported_format）" in row
