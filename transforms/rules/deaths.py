@@ -37,6 +37,7 @@ import duckdb
 
 from transforms.config import Config
 from transforms.ledger import create_ledger_view
+from transforms.match.engine import METHODS
 from transforms.rules import RuleContext, skip, table_present
 from transforms.sqlfile import run_sql
 
@@ -104,6 +105,7 @@ def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
     payments_present = table_present(con, "benefit_payments")
     grants_present = table_present(con, "funeral_grants")
     params = {**ctx.params, "death_priority": list(DEATH_SOURCE_PRIORITY),
+              "method_strength": list(METHODS),  # RULES §2 order: the strongest first
               "payments_present": payments_present, "grants_present": grants_present}
 
     run_sql(con, "lists/deaths/death_records", params, create="death_records")

@@ -53,7 +53,7 @@ best_link as (
     where ledger_id_number is not null
     qualify row_number() over (
         partition by person
-        order by list_position(['id', 'id15', 'id_repaired', 'name_dob'], method),
+        order by list_position($method_strength, method),
             priority, score desc, src_table, src_rid) = 1
 ),
 
