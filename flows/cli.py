@@ -1,30 +1,50 @@
-"""The `recon` command: run, synth, serve (nightly schedule), check-config."""
+"""The `recon` command: run, serve, synth, check-config.
+
+Exit codes (CONTRACT.md §2): 0 outputs written; 2 bad command line or
+configuration; 3 the warehouse is busy; 1 any other failure (one line naming
+the step and the cause; the traceback only with -v). Prefect is imported only
+by the commands that use it, so `recon --help` stays fast.
+"""
 from __future__ import annotations
 
 import datetime as dt
-import logging
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from flows import settings  # noqa: F401  (offline settings before Prefect is imported)
-from transforms.config import DEFAULT_CONFIG_DIR, ConfigError, load_config
+from flows import (
+    defaults,
+    settings,  # noqa: F401  (offline settings before Prefect is imported)
+)
+from transforms.config import ConfigError, load_config
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="pension-recon: reconcile the resident pension ledger with department extracts.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  help="pension-recon: reconcile the resident pension ledger with "
+                       "department extracts.")
 
-ConfigDir = Annotated[Path, typer.Option("--config", help="config folder (county, policy, sources)")]
+ConfigDir = Annotated[Path, typer.Option(
+    "--config", metavar="DIR", help="config folder (county, policy, sources, matching, operations)",
+    show_default="data/config")]
+Verbose = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="show our debug lines and a traceback on failure")]
 
 
-def _date(value: str | None) -> dt.date:
+def _date(value: str | None, config=None) -> dt.date:
     if not value:
-        return dt.date.today()
+        from flows.pipeline import today_in
+
+        return today_in(config) if config else dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}") from None
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}",
+                                 param_hint="'--as-of'") from None
 
 
 def _config(config_dir: Path):
@@ -35,57 +55,132 @@ def _config(config_dir: Path):
         raise typer.Exit(2) from None
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("prefect", "httpx", "great_expectations", "asyncio", "uvicorn", "docket"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def _start_temporary_api(box: dict) -> threading.Thread:
+    """Start Prefect's temporary API in the background (it takes seconds): the run
+    reads the inbox meanwhile and waits for it only when the flow begins."""
+    def start():
+        try:
+            from prefect.server.api.server import SubprocessASGIServer
+
+            server = SubprocessASGIServer()
+            server.start()
+            box["url"] = server.api_url
+        except BaseException as exc:  # noqa: BLE001  (reported when the flow needs it)
+            box["error"] = exc
+
+    thread = threading.Thread(target=start, name="prefect-temporary-api", daemon=True)
+    thread.start()
+    return thread
 
 
-@app.command()
-def run(
-    inbox: Annotated[Path, typer.Option(help="inbox folder, one subfolder per source")] = Path("data/inbox"),
-    out: Annotated[Path | None, typer.Option(help="output folder [default: data/exports/<as-of>]")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
-    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file")] = Path("data/warehouse/recon.duckdb"),
-    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
-    unmasked: Annotated[bool, typer.Option("--unmasked", help="full ID numbers in township workbooks")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
-) -> None:
-    """Run the whole reconciliation once (the same flow the nightly schedule runs)."""
-    _logging(verbose)
-    day = _date(as_of)
-    _config(config_dir)  # fail fast, naming file and key
-    if not inbox.is_dir():
-        typer.echo(f"inbox not found: {inbox}", err=True)
-        raise typer.Exit(2)
-    out = out or Path("data/exports") / day.isoformat()
-    from flows.lock import WarehouseBusy
-    from flows.recon import recon_flow
+def _server_url() -> str | None:
+    """PREFECT_API_URL when set and its server answers; None otherwise."""
+    url = os.environ.get("PREFECT_API_URL", "").strip()
+    if not url:
+        from prefect.settings import PREFECT_API_URL
+
+        url = (PREFECT_API_URL.value() or "").strip()  # a test harness or a profile
+    if not url:
+        return None
+    import httpx
 
     try:
-        result = recon_flow(inbox=inbox, out=out, as_of=day, warehouse=warehouse,
-                            config_dir=config_dir, mask_ids=not unmasked)
+        if httpx.get(url.rstrip("/") + "/health", timeout=3).status_code == 200:
+            return url
+    except httpx.HTTPError:
+        pass
+    from flows.console import err
+
+    err.print(f"Prefect server {url} does not answer; running with a temporary API "
+              "(this run will not show in its UI)", markup=False)
+    os.environ.pop("PREFECT_API_URL", None)
+    return None
+
+
+@app.command(no_args_is_help=False)
+def run(
+    inbox: Annotated[Path, typer.Option(metavar="DIR", help="inbox folder, one subfolder per source")]
+    = defaults.INBOX,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="output folder  [default: data/exports/<as-of>]", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="day of the run, YYYY-MM-DD  [default: today, county time]",
+        show_default=False)] = None,
+    warehouse: Annotated[Path, typer.Option(metavar="FILE", help="DuckDB warehouse file")] = defaults.WAREHOUSE,
+    wait: Annotated[float, typer.Option(
+        "--wait", min=0, metavar="SECONDS",
+        help="wait up to SECONDS for a busy warehouse (0: refuse at once, exit 3)")] = 0,
+    config_dir: ConfigDir = defaults.CONFIG_DIR,
+    unmasked: Annotated[bool, typer.Option(
+        "--unmasked/--masked", help="full ID numbers in township workbooks")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Run the whole reconciliation once (the same flow the schedules run)."""
+    from flows import console
+
+    started = time.monotonic()
+    console.setup_logging(verbose)
+    config = _config(config_dir)
+    day = _date(as_of, config)
+    if not inbox.is_dir():
+        console.fail(f"inbox not found: {inbox} (--inbox)", 2)
+    from flows.lock import WarehouseBusy
+    from flows.pipeline import Reconciliation, RunRequest, StepFailed
+
+    request = RunRequest(inbox=inbox, as_of=day, config=config, out=out, warehouse=warehouse,
+                         mask_ids=not unmasked, wait_seconds=wait,
+                         command=" ".join(["recon", *sys.argv[1:]]))
+    console.err.print(f"对账开始：截至 {day}，收件箱 {inbox}，输出 {request.out}", markup=False)
+    view = console.RunView()
+    from transforms import progress
+
+    try:
+        with progress.listening(view), view, Reconciliation(request) as recon:
+            server = _server_url()
+            if server is None:  # no server: read the inbox while a temporary API starts
+                box: dict = {}
+                thread = _start_temporary_api(box)
+                recon.ingest()
+                thread.join()
+                if "error" in box:
+                    raise StepFailed("prefect", box["error"])
+                server = box["url"]
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            from flows.recon import handing_over, recon_flow
+
+            with temporary_settings({PREFECT_API_URL: server}), handing_over(recon):
+                result = recon_flow(warehouse=request.warehouse)
     except WarehouseBusy as exc:
-        typer.echo(f"not run: {exc}", err=True)
-        raise typer.Exit(3) from None
-    typer.echo(f"outputs: {result['out']}")
-    for name, rows in sorted(result["counts"].items()):
-        typer.echo(f"  {name:<28} {rows:>8}")
-    typer.echo(f"  {'new cases since earlier runs':<28} {result['new_cases']:>8}")
+        console.fail(f"not run: {exc}. Try later, or use --wait SECONDS.", 3)
+    except KeyboardInterrupt:
+        console.fail("interrupted: nothing was published; the previous outputs are unchanged.",
+                     130)
+    except Exception as exc:  # noqa: BLE001  (one line; the traceback only with -v)
+        if verbose:
+            console.err.print_exception()
+        message = str(exc) if isinstance(exc, StepFailed) else \
+            f"step {getattr(locals().get('recon'), 'current', 'start')} failed: " \
+            f"{type(exc).__name__}: {exc}"
+        console.fail(f"failed: {message.splitlines()[0]} (run with -v for the traceback)", 1)
+    console.summary(result, time.monotonic() - started)
 
 
 @app.command()
 def synth(
-    people: Annotated[int, typer.Option(help="registered residents to generate")] = 480_000,
-    seed: Annotated[int, typer.Option()] = 1,
-    out: Annotated[Path, typer.Option(help="inbox folder to write")] = Path("data/inbox"),
-    truth: Annotated[Path | None, typer.Option(help="ground-truth folder [default: <out>.truth]")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
-    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    people: Annotated[int, typer.Option(metavar="N", help="registered residents to generate")] = 480_000,
+    seed: Annotated[int, typer.Option(metavar="N", help="random seed (same seed, same county)")] = 1,
+    out: Annotated[Path, typer.Option(metavar="DIR", help="inbox folder to write")] = defaults.INBOX,
+    truth: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="ground-truth folder  [default: <out>.truth]", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="as-of date of the county  [default: today]", show_default=False)] = None,
+    config_dir: ConfigDir = defaults.CONFIG_DIR,
 ) -> None:
     """Write a synthetic county's inbox (all 13 tables) and its ground truth."""
-    _logging(False)
+    from flows import console
+
+    console.setup_logging(False)
     from transforms.synth import generate
 
     truth = truth or out.with_name(out.name + ".truth")
@@ -96,40 +191,46 @@ def synth(
                "\n".join(f"  {k}: {v}" for k, v in counts.items() if not isinstance(v, dict)))
 
 
-def nightly_deployment(cron: str, timezone: str, inbox: Path, warehouse: Path, config_dir: Path):
-    """The nightly flow as a Prefect deployment on a cron schedule in the county's time zone."""
-    from prefect.schedules import Cron
-
-    from flows.recon import nightly
-
-    return nightly.to_deployment(
-        name="nightly", schedules=[Cron(cron, timezone=timezone)],
-        parameters={"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
-                    "config_dir": str(config_dir.resolve())})
-
-
 @app.command()
 def serve(
-    cron: Annotated[str, typer.Option(help="schedule, cron syntax")] = "30 1 * * *",
-    timezone: Annotated[str, typer.Option(help="time zone of the schedule")] = "Asia/Shanghai",
-    inbox: Annotated[Path, typer.Option()] = Path("data/inbox"),
-    warehouse: Annotated[Path, typer.Option()] = Path("data/warehouse/recon.duckdb"),
-    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    inbox: Annotated[Path, typer.Option(metavar="DIR", help="inbox folder the scheduled runs read")]
+    = defaults.INBOX,
+    warehouse: Annotated[Path, typer.Option(metavar="FILE", help="DuckDB warehouse file")]
+    = defaults.WAREHOUSE,
+    exports: Annotated[Path, typer.Option(
+        metavar="DIR", help="scheduled runs write to EXPORTS/<date>/ (weekly: EXPORTS/weekly/<date>/)")]
+    = defaults.EXPORTS,
+    config_dir: ConfigDir = defaults.CONFIG_DIR,
+    start_server: Annotated[bool, typer.Option(
+        "--start-server/--no-start-server",
+        help="start `prefect server start` on operations.yaml's host:port when none answers "
+             "(make serve, the systemd unit)")] = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Serve the flow on a nightly schedule (a local Prefect server is optional)."""
-    from prefect import serve as prefect_serve
+    """Serve the nightly and weekly deployments (schedules in operations.yaml) on the
+    Prefect server of PREFECT_API_URL (`make serve` starts one on 127.0.0.1:4200)."""
+    from flows import console
+    from flows.serving import serve_deployments
 
-    _config(config_dir)
-    prefect_serve(nightly_deployment(cron, timezone, inbox, warehouse, config_dir))
+    console.setup_logging(verbose)
+    config = _config(config_dir)
+    code = serve_deployments(config, inbox=inbox, warehouse=warehouse, exports=exports,
+                             start=start_server)
+    raise typer.Exit(code)
 
 
 @app.command("check-config")
-def check_config(config_dir: ConfigDir = DEFAULT_CONFIG_DIR) -> None:
+def check_config(config_dir: ConfigDir = defaults.CONFIG_DIR) -> None:
     """Validate the config tree; errors name the file and the key."""
     config = _config(config_dir)
     typer.echo(f"ok: {config.county.name} ({config.county.code}), "
                f"{len(config.county.townships)} townships, {len(config.sources.tables)} tables")
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Console entry point: bad options exit 2 with one line (click's usage error)."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -45,6 +45,7 @@ from transforms.export.formatting import (
 )
 from transforms.export.workbook_summary import write_summary
 from transforms.normalise.id import mask
+from transforms.progress import report as report_progress
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
         progress = _progress(con, township)
         data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress)
         written.append(write_bytes(out, folder / f"{township}.xlsx", data, rows, note))
+        report_progress("export", "workbook", f"{township}.xlsx", rows=rows)
     keep = {(out / w.file).name for w in written}
     for stale in sorted(folder.glob("*.xlsx")):
         if stale.name not in keep:
