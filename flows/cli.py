@@ -29,8 +29,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                        "department extracts.")
 
 ConfigDir = Annotated[Path, typer.Option(
-    "--config", metavar="DIR", help="config folder (county, policy, sources, matching, operations)",
-    show_default="data/config")]
+    "--config", metavar="DIR", show_default=False,
+    help="config folder (county, policy, sources, matching, operations)  "
+         "[default: data/config]")]
 Verbose = Annotated[bool, typer.Option(
     "--verbose", "-v", help="show our debug lines and a traceback on failure")]
 
@@ -113,6 +114,10 @@ def run(
     config_dir: ConfigDir = defaults.CONFIG_DIR,
     unmasked: Annotated[bool, typer.Option(
         "--unmasked/--masked", help="full ID numbers in township workbooks")] = False,
+    publish_weekly: Annotated[bool, typer.Option(
+        "--publish-weekly/--no-publish-weekly",
+        help="also publish the 进度表 under data/exports/weekly/<as-of>/ (the weekly "
+             "schedule; for cron)")] = False,
     verbose: Verbose = False,
 ) -> None:
     """Run the whole reconciliation once (the same flow the schedules run)."""
@@ -128,7 +133,7 @@ def run(
     from flows.pipeline import Reconciliation, RunRequest, StepFailed
 
     request = RunRequest(inbox=inbox, as_of=day, config=config, out=out, warehouse=warehouse,
-                         mask_ids=not unmasked, wait_seconds=wait,
+                         mask_ids=not unmasked, wait_seconds=wait, publish_weekly=publish_weekly,
                          command=" ".join(["recon", *sys.argv[1:]]))
     console.err.print(f"对账开始：截至 {day}，收件箱 {inbox}，输出 {request.out}", markup=False)
     view = console.RunView()
@@ -149,7 +154,8 @@ def run(
 
             from flows.recon import handing_over, recon_flow
 
-            with temporary_settings({PREFECT_API_URL: server}), handing_over(recon):
+            with (temporary_settings({PREFECT_API_URL: server}), handing_over(recon),
+                  console.prefect_console_silenced()):
                 result = recon_flow(warehouse=request.warehouse)
     except WarehouseBusy as exc:
         console.fail(f"not run: {exc}. Try later, or use --wait SECONDS.", 3)
@@ -174,7 +180,8 @@ def synth(
     truth: Annotated[Path | None, typer.Option(
         metavar="DIR", help="ground-truth folder  [default: <out>.truth]", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", metavar="YYYY-MM-DD", help="as-of date of the county  [default: today]", show_default=False)] = None,
+        "--as-of", metavar="YYYY-MM-DD",
+        help="as-of date of the county  [default: today, county time]", show_default=False)] = None,
     config_dir: ConfigDir = defaults.CONFIG_DIR,
 ) -> None:
     """Write a synthetic county's inbox (all 13 tables) and its ground truth."""
@@ -183,9 +190,10 @@ def synth(
     console.setup_logging(False)
     from transforms.synth import generate
 
+    config = _config(config_dir)
     truth = truth or out.with_name(out.name + ".truth")
-    counts = generate(people=people, seed=seed, as_of=_date(as_of), out=out, truth=truth,
-                      config=_config(config_dir))
+    counts = generate(people=people, seed=seed, as_of=_date(as_of, config), out=out,
+                      truth=truth, config=config)
     typer.echo(f"inbox: {out}\nground truth: {truth}")
     typer.echo(f"  {counts}" if not isinstance(counts, dict) else
                "\n".join(f"  {k}: {v}" for k, v in counts.items() if not isinstance(v, dict)))

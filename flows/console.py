@@ -6,6 +6,7 @@ debug lines and never our dependencies'.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -45,6 +46,25 @@ def setup_logging(verbose: bool) -> None:
         logger.setLevel(logging.DEBUG if verbose else quiet)
         logger.propagate = False
     logging.getLogger().setLevel(logging.WARNING)
+
+
+@contextlib.contextmanager
+def prefect_console_silenced():
+    """During `recon run` Prefect's own console lines (a failed task's traceback,
+    state changes) stay off the officer's screen; they still reach the API."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    handlers = [h for name in ("", "prefect", "uvicorn")
+                for h in logging.getLogger(name).handlers
+                if isinstance(h, PrefectConsoleHandler)]
+    levels = [h.level for h in handlers]
+    for handler in handlers:
+        handler.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for handler, level in zip(handlers, levels):
+            handler.setLevel(level)
 
 
 class RunView:

@@ -112,14 +112,17 @@ def serve_deployments(config, *, inbox: Path, warehouse: Path, exports: Path,
             import asyncio
 
             asyncio.run(runner.start())
-    except (Stop, KeyboardInterrupt) as exc:
-        name = str(exc) or "SIGINT"
-        err.print(f"stopping ({name}): runner stopped; stopping the server", markup=False)
+        err.print("stopping: the runner has stopped", markup=False)
+    except (Stop, KeyboardInterrupt, SystemExit) as exc:
+        name = str(exc) if isinstance(exc, Stop) else type(exc).__name__
+        err.print(f"stopping ({name}): the runner has stopped", markup=False)
     except RuntimeError as exc:
         err.print(f"serve failed: {exc}", markup=False)
         return 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        stop_server(process)
+        if process is not None:
+            stop_server(process)
+            err.print("the Prefect server has stopped", markup=False)
     return 0
