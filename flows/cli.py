@@ -56,46 +56,51 @@ def _config(config_dir: Path):
         raise typer.Exit(2) from None
 
 
-def _start_temporary_api(box: dict) -> threading.Thread:
-    """Start Prefect's temporary API in the background (it takes seconds): the run
-    reads the inbox meanwhile and waits for it only when the flow begins."""
-    def start():
-        try:
-            from prefect.server.api.server import SubprocessASGIServer
+def _server_url(config, box: dict) -> str | None:
+    """The Prefect server this run reports to, or None for a temporary API.
 
-            server = SubprocessASGIServer()
-            server.start()
-            box["url"] = server.api_url
+    PREFECT_API_URL (the environment, else Prefect's settings and profile) when it
+    answers; when it is unset, the server `make serve` runs (operations.yaml
+    server) if it answers, so a run by hand shows in the same UI as the scheduled ones.
+    """
+    from prefect.settings import PREFECT_API_URL  # ~2.5 s of imports: in the background
+
+    from flows.serving import healthy
+
+    url = (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value() or "").strip()
+    if not url:
+        server = config.operations.server
+        local = f"http://{server.host}:{server.port}/api"
+        return local if healthy(local, timeout=0.5) else None
+    if healthy(url, timeout=3):
+        return url
+    box["note"] = (f"Prefect server {url} does not answer; running with a temporary API "
+                   "(this run will not show in its UI)")
+    return None
+
+
+def _resolve_api(config) -> tuple[threading.Thread, dict]:
+    """Find the Prefect server, or start Prefect's temporary API (it takes seconds),
+    in the background: the run reads the inbox meanwhile and waits for the API only
+    when the flow begins (issue #8)."""
+    box: dict = {}
+
+    def resolve():
+        try:
+            url = _server_url(config, box)
+            if url is None:
+                from prefect.server.api.server import SubprocessASGIServer
+
+                server = SubprocessASGIServer()
+                server.start()
+                url = server.api_url
+            box["url"] = url
         except BaseException as exc:  # noqa: BLE001  (reported when the flow needs it)
             box["error"] = exc
 
-    thread = threading.Thread(target=start, name="prefect-temporary-api", daemon=True)
+    thread = threading.Thread(target=resolve, name="prefect-api", daemon=True)
     thread.start()
-    return thread
-
-
-def _server_url() -> str | None:
-    """PREFECT_API_URL when set and its server answers; None otherwise."""
-    url = os.environ.get("PREFECT_API_URL", "").strip()
-    if not url:
-        from prefect.settings import PREFECT_API_URL
-
-        url = (PREFECT_API_URL.value() or "").strip()  # a test harness or a profile
-    if not url:
-        return None
-    import httpx
-
-    try:
-        if httpx.get(url.rstrip("/") + "/health", timeout=3).status_code == 200:
-            return url
-    except httpx.HTTPError:
-        pass
-    from flows.console import err
-
-    err.print(f"Prefect server {url} does not answer; running with a temporary API "
-              "(this run will not show in its UI)", markup=False)
-    os.environ.pop("PREFECT_API_URL", None)
-    return None
+    return thread, box
 
 
 @app.command(no_args_is_help=False)
@@ -141,15 +146,14 @@ def run(
 
     try:
         with progress.listening(view), view, Reconciliation(request) as recon:
-            server = _server_url()
-            if server is None:  # no server: read the inbox while a temporary API starts
-                box: dict = {}
-                thread = _start_temporary_api(box)
-                recon.ingest()
-                thread.join()
-                if "error" in box:
-                    raise StepFailed("prefect", box["error"])
-                server = box["url"]
+            thread, box = _resolve_api(config)
+            recon.ingest()  # while the API is found or started; the flow records it
+            thread.join()
+            if "note" in box:
+                console.err.print(box["note"], markup=False)
+            if "error" in box:
+                raise StepFailed("prefect", box["error"])
+            server = box["url"]
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             from flows.recon import handing_over, recon_flow
