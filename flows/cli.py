@@ -192,7 +192,7 @@ def synth(
     from flows import console
 
     console.setup_logging(False)
-    from transforms.synth import generate
+    from synth import generate
 
     config = _config(config_dir)
     truth = truth or out.with_name(out.name + ".truth")
