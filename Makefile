@@ -14,7 +14,7 @@ DEMO_SEED ?= 7
 RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
            $(if $(WAREHOUSE),--warehouse $(WAREHOUSE)) $(if $(OUT),--out $(OUT))
 
-.PHONY: help setup demo run serve test bench bench-match check clean
+.PHONY: help setup demo run serve test bench bench-match bench-startup check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ test: setup ## run the test suite
 
 bench: setup ## scale benchmark: ingest + run on a synthetic county, writes benchmarks/results/*.json
 	$(PY) -m benchmarks.bench_run
+
+bench-startup: setup ## start-up of recon --help and recon run (empty inbox, sample), writes benchmarks/results/startup.json
+	$(PY) -m benchmarks.bench_startup $(if $(PREFECT_API_URL),--server $(PREFECT_API_URL))
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
 	$(PY) -m benchmarks.bench_match

@@ -146,7 +146,7 @@ def run(
 
     try:
         with progress.listening(view), view, Reconciliation(request) as recon:
-            thread, box = _resolve_api(config)
+            thread, box = _resolve_api(config)  # after the lock: a refused run starts nothing
             recon.ingest()  # while the API is found or started; the flow records it
             thread.join()
             if "note" in box:

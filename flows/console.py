@@ -180,9 +180,13 @@ def summary(result: dict, elapsed: float) -> None:
     out.print(table)
     stale = ingest.get("stale_files") or []
     if stale:
-        names = "、".join(stale[:5]) + ("等" if len(stale) > 5 else "")
-        out.print(f"注意：{len(stale)} 个文件的提取日期已超过规定天数（过期）：{names}",
+        limit = ingest.get("stale_after_days")
+        out.print(f"注意：{len(stale)} 个文件的数据已过期（提取超过 {limit} 天）：",
                   soft_wrap=True, markup=False)
+        for entry in stale:
+            age = f"，已 {entry['age_days']} 天" if entry.get("age_days") is not None else ""
+            out.print(f"  {entry['file']}（提取日期 {entry['extract_date']}{age}）",
+                      soft_wrap=True, markup=False)
     for skipped in result.get("skipped_checks", []):
         out.print(f"已跳过检查 {skipped['check']}：{skipped['reason']}", soft_wrap=True)
     out.print(f"报告：{result['out']}/report.html", soft_wrap=True, markup=False)

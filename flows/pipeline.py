@@ -146,7 +146,9 @@ class Reconciliation:
             "files": len(result.files), "rows": sum(f.accepted for f in result.files),
             "quarantined_rows": result.quarantined_rows,
             "quarantined_files": sum(1 for f in result.files if f.status != "ok"),
-            "stale_files": sorted(f.file for f in result.files if f.stale)}
+            "stale_files": [_stale(f, req.as_of) for f in sorted(result.files, key=lambda f: f.file)
+                            if f.stale],
+            "stale_after_days": req.config.policy.stale_extract_days}
         faults.checkpoint("ingest", "done")
         return self.summaries["ingest"]
 
@@ -280,6 +282,15 @@ class Reconciliation:
                          retention_days=req.config.operations.audit.retention_days, **fields)
         except OSError as audit_exc:  # never hide the run's own outcome behind the audit's
             log.error("audit log not written: %s", audit_exc)
+
+
+def _stale(file, as_of: dt.date) -> dict:
+    """A stale extract for the summary: its date and age (the ingest's, when it gives one)."""
+    age = getattr(file, "age_days", None)
+    if age is None and file.extract_date is not None:
+        age = (as_of - file.extract_date).days
+    return {"file": file.file, "extract_date": file.extract_date and file.extract_date.isoformat(),
+            "age_days": age, "extract_kind": getattr(file, "extract_kind", None)}
 
 
 class _Timed:
