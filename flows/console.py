@@ -35,8 +35,12 @@ out = Console(highlight=False)
 def setup_logging(verbose: bool) -> None:
     """Our loggers: DEBUG with -v, else warnings of flows/ and errors, through rich.
     Every other logger (Prefect, httpx, GX, graphviz, …) stays at WARNING."""
-    handler = RichHandler(console=err, show_path=False, markup=False, rich_tracebacks=False,
-                          log_time_format="%H:%M:%S")
+    if err.is_terminal:
+        handler: logging.Handler = RichHandler(console=err, show_path=False, markup=False,
+                                               rich_tracebacks=False, log_time_format="%H:%M:%S")
+    else:  # cron, journald, a pipe: one unwrapped line per record
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in OUR_LOGGERS:
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
