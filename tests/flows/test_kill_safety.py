@@ -8,11 +8,13 @@ middle of the work that follows). After each kill: the out folder is the complet
 previous one (or, past the rename, the complete new one), and the warehouse opens.
 Each killed run is the rerun of the one before it; the last, unkilled run must give
 lists, progress and workbooks byte-identical to the reference. The runs are plain
-subprocesses of the run's steps (``flows.pipeline``), without Prefect's API.
+processes of the run's steps (``flows.pipeline``), without Prefect's API, forked
+from one server process that imported them once.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -46,27 +48,61 @@ POINTS = [
 ]
 AFTER_RENAME = {"publish.renamed"}
 
-RUN = """
-import datetime as dt, sys
+# A fork server: imports the steps once (about 2 s a process), then forks one child per
+# run, so each run is still a fresh process that SIGKILLs itself; only imports are shared.
+SERVER = """
+import json, os, sys, datetime as dt, traceback
 from pathlib import Path
+import expectations.contracts, transforms.export, transforms.ingest, transforms.match
+import transforms.rules
 from flows.pipeline import RunRequest, run_plain
 from transforms.config import load_config
-inbox, out, warehouse, as_of = sys.argv[1:5]
-run_plain(RunRequest(inbox=Path(inbox), out=Path(out), warehouse=Path(warehouse),
-                     as_of=dt.date.fromisoformat(as_of), config=load_config()))
+config = load_config()
+for line in sys.stdin:
+    cmd = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.environ.pop("RECON_KILL_AT", None)
+            if cmd["kill_at"]:
+                os.environ["RECON_KILL_AT"] = cmd["kill_at"]
+            run_plain(RunRequest(inbox=Path(cmd["inbox"]), out=Path(cmd["out"]),
+                                 warehouse=Path(cmd["warehouse"]), config=config,
+                                 as_of=dt.date.fromisoformat(cmd["as_of"])))
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"exit": os.waitstatus_to_exitcode(status)}), flush=True)
 """
 
 
-def _run(out: Path, warehouse: Path, kill_at: str | None = None) -> int:
-    env = {k: v for k, v in os.environ.items() if k != ENV}
-    if kill_at:
-        env[ENV] = kill_at
-    done = subprocess.run([sys.executable, "-c", RUN, str(SAMPLE), str(out), str(warehouse),
-                           AS_OF.isoformat()], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)
-    if done.returncode not in (0, -signal.SIGKILL):
-        raise AssertionError(done.stderr[-3000:])
-    return done.returncode
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory):
+    log = tmp_path_factory.mktemp("kill") / "runs.log"
+    with open(log, "w") as errors:
+        server = subprocess.Popen([sys.executable, "-c", SERVER], cwd=ROOT, text=True,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=errors, env={k: v for k, v in os.environ.items()
+                                                      if k != ENV})
+
+        def run(out: Path, warehouse: Path, kill_at: str | None = None) -> int:
+            server.stdin.write(json.dumps({"inbox": str(SAMPLE), "out": str(out),
+                                           "warehouse": str(warehouse), "kill_at": kill_at,
+                                           "as_of": AS_OF.isoformat()}) + "\n")
+            server.stdin.flush()
+            code = json.loads(server.stdout.readline())["exit"]
+            if code not in (0, -signal.SIGKILL):
+                raise AssertionError(log.read_text()[-3000:])
+            return code
+
+        yield run
+        server.stdin.close()
+        server.wait(60)
 
 
 def _compared(out: Path) -> dict[str, bytes]:
@@ -80,14 +116,14 @@ def _all(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
-def test_a_run_killed_at_any_of_twelve_points_leaves_everything_usable(tmp_path):
+def test_a_run_killed_at_any_of_twelve_points_leaves_everything_usable(tmp_path, runner):
     out, warehouse = tmp_path / "exports" / AS_OF.isoformat(), tmp_path / "w.duckdb"
-    assert _run(out, warehouse) == 0
+    assert runner(out, warehouse) == 0
     reference = _compared(out)
     assert len(reference) > 20 and any(k.startswith("townships/") for k in reference)
     previous = _all(out)
     for name, point in POINTS:
-        assert _run(out, warehouse, point) == -signal.SIGKILL, f"{name}: not killed"
+        assert runner(out, warehouse, point) == -signal.SIGKILL, f"{name}: not killed"
         assert out.is_dir(), f"{name}: the previous out folder is gone"
         now = _all(out)
         if point in AFTER_RENAME:
@@ -101,7 +137,7 @@ def test_a_run_killed_at_any_of_twelve_points_leaves_everything_usable(tmp_path)
             assert con.execute("select count(*) from stg_participants").fetchone()[0] > 0
         finally:
             con.close()
-    assert _run(out, warehouse) == 0
+    assert runner(out, warehouse) == 0
     assert _compared(out) == reference
     leftovers = [p.name for p in out.parent.iterdir() if p.name != out.name]
     assert leftovers == [], "the next run cleans what killed runs left"
