@@ -1,29 +1,21 @@
-"""RULES §4 lapsed_payers: golden cases under cases/lapsed/ (years missed, the reason,
+"""RULES §4 lapsed_payers: golden cases under cases/lapsed_payers/ (years missed, the reason,
 who is kept off, the age bounds), plus the list without its sources."""
 from __future__ import annotations
 
-from transforms.lists_schema import columns
-from transforms.rules import contributions, lapsed
+from tests.support import build_rules, table_types
+from transforms import lists_schema
 
-GOLDEN_RULE = "lapsed"
+GOLDEN_TABLES = ('list_lapsed_payers',)
 
 
 def _run(con, ctx):
-    contributions.build(con, ctx)  # person tables and special groups lapsed reads
-    lapsed.build(con, ctx)
+    build_rules(con, ctx, 'lapsed_payers')  # person tables and special groups lapsed reads
 
 
-def test_lapsed_case(golden_case, con_after_deaths, make_ctx, load_case, check_expect):
-    con = con_after_deaths
+def test_lapsed_payers_case(golden_case, con, make_ctx, load_case, check_expect):
     as_of = load_case(con, golden_case)
     _run(con, make_ctx(as_of))
-    assert check_expect(con, golden_case) >= 1
-
-
-def test_columns_are_the_contract(con_after_deaths, ctx):
-    _run(con_after_deaths, ctx)
-    got = [d[0] for d in con_after_deaths.execute("select * from list_lapsed_payers").description]
-    assert tuple(got) == columns("lapsed_payers")
+    assert check_expect(con, golden_case, GOLDEN_TABLES) >= 1
 
 
 def _never_paid(con, insert):
@@ -32,9 +24,8 @@ def _never_paid(con, insert):
                                   "benefit_status": "未领取", "enrol_date": "2020-01-01"}])
 
 
-def test_the_as_of_year_moves_the_count(con_after_deaths, make_ctx, insert):
+def test_the_as_of_year_moves_the_count(con, make_ctx, insert):
     """Enrolled 2020-01-01, never paid: 2020..2024 is 5 years as of 2024, 7 as of 2026."""
-    con = con_after_deaths
     _never_paid(con, insert)
     for as_of, missed in (("2024-06-30", 5), ("2026-06-30", 7)):
         _run(con, make_ctx(as_of))
@@ -42,9 +33,8 @@ def test_the_as_of_year_moves_the_count(con_after_deaths, make_ctx, insert):
             == [(missed, "lapsed")]
 
 
-def test_without_contributions_nobody_is_called_lapsed(con_after_deaths, ctx, insert, missing):
+def test_without_contributions_nobody_is_called_lapsed(con, ctx, insert, missing):
     """No contributions extract tonight: the list is empty (not everyone), the check skipped."""
-    con = con_after_deaths
     _never_paid(con, insert)
     missing(con, "contributions")
     _run(con, ctx)
@@ -53,11 +43,16 @@ def test_without_contributions_nobody_is_called_lapsed(con_after_deaths, ctx, in
     assert "lapsed_payers" in checks
 
 
-def test_missing_enterprise_list_is_reported(con_after_deaths, ctx, insert, missing):
-    con = con_after_deaths
+def test_missing_enterprise_list_is_reported(con, ctx, insert, missing):
     _never_paid(con, insert)
     missing(con, "enterprise_pension")
     _run(con, ctx)
     assert con.execute("select count(*) from list_lapsed_payers").fetchall() == [(1,)]
     reasons = dict(con.execute('select "check", reason from skipped_checks').fetchall())
     assert "hr/enterprise_pension" in reasons["lapsed_payers.enterprise"]
+
+
+def test_table_is_its_contract(con, ctx):
+    """Exactly the columns and types of sql/lists/list_lapsed_payers.yml (internal columns last)."""
+    build_rules(con, ctx, "lapsed_payers")
+    assert table_types(con, lists_schema.table("lapsed_payers")) == lists_schema.column_types("lapsed_payers")
