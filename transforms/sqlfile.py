@@ -1,7 +1,7 @@
 """Run the SQL files under transforms/sql/ with bound parameters.
 
 One place for every stage: names are relative to transforms/sql/ without the
-suffix (``'matching/links'``, ``'lists/deaths/death_records'``). Only the
+suffix (``'matching/links'``, ``'intermediate/death_records'``). Only the
 parameters a query names are bound, so callers may pass a shared dict.
 """
 from __future__ import annotations

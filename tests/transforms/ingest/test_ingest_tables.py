@@ -8,8 +8,8 @@ import pytest
 
 from tests.transforms.ingest.conftest import headers, make_id, participant, write_csv
 from transforms.ingest import staging
-from transforms.sqlfile import StepError
 from transforms.sqlbuild import IdentifierError
+from transforms.sqlfile import StepError
 
 ID1 = make_id(dt.date(1970, 5, 20), 1)
 ID2 = make_id(dt.date(1965, 1, 2), 2)

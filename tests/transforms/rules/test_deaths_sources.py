@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from transforms.lists_schema import columns
 from tests.support import build_rules
+from transforms.lists_schema import columns
 
 AS_OF = dt.date(2024, 6, 30)
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from transforms.config import YearPolicy
 from tests.support import build_rules, table_types
 from transforms import lists_schema
+from transforms.config import YearPolicy
 from transforms.rules.policy_tables import build_policy_tables
 
 GOLDEN_TABLES = ('list_contribution_issues',)

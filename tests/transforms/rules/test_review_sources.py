@@ -1,8 +1,8 @@
 """RULES §7 the review queue: table shape, cases off the other lists, non-ledger signals."""
 from __future__ import annotations
 
-from transforms.lists_schema import column_types, columns
 from tests.support import build_rules
+from transforms.lists_schema import column_types, columns
 
 
 def test_columns_and_types_on_an_empty_night(con, ctx):
