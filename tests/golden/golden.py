@@ -69,8 +69,8 @@ def main() -> None:
         print(f"written: {DIGESTS}")
     else:
         want = json.loads(DIGESTS.read_text(encoding="utf-8"))
-        for key in got:
-            for name, digest in got[key].items():
+        for key, digests in got.items():
+            for name, digest in digests.items():
                 print(f"{key:<11} {name:<36} {'same' if want[key].get(name) == digest else 'DIFFERENT'}")
 
 
