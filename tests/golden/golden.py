@@ -39,8 +39,8 @@ def run_sample(base: Path) -> dict[str, str]:
 
 
 def synth_county(inbox: Path) -> None:
+    from synth import generate
     from transforms.config import load_config
-    from transforms.synth import generate
 
     generate(people=COUNTY_PEOPLE, seed=COUNTY_SEED, as_of=COUNTY_AS_OF, out=inbox,
              truth=inbox.with_name(inbox.name + ".truth"), config=load_config())
