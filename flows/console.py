@@ -130,7 +130,8 @@ class RunView:
             else:
                 self.line(f"  收件箱中共 {event.total:.0f} 个文件")
             return
-        if (step, what) in (("ingest", "file"), ("export", "list"), ("export", "workbook")):
+        if (step, what) in (("ingest", "file"), ("rules", "list"), ("export", "list"),
+                            ("export", "workbook")):
             rows = f"{event.rows:,} 行" if event.rows is not None else ""
             task = self._task(step)
             if task is not None:

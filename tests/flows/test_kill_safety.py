@@ -38,7 +38,7 @@ POINTS = [
     ("ingest, between tables", "ingest.table#5"),
     ("after the ingest commit, before match", "ingest.done"),
     ("during match", "match.start+0.05"),
-    ("during rules", "rules.start+0.3"),
+    ("during rules, between two lists", "rules.list#3"),
     ("export, between two lists", "export.list#4"),
     ("export, in the middle of a workbook", "export.workbook#6+0.01"),
     ("after export, before the warehouse commit", "export.done"),
