@@ -111,10 +111,10 @@ class RunView:
         step, what = event.step, event.what
         label = STEP_LABEL.get(step, step)
         if step == "lock":
-            text = {"waiting": f"数据仓库正被占用，等待中（最多 {event.total:.0f} 秒）：{event.name}",
-                    "stale": f"上次运行未正常结束，接管其遗留的锁：{event.name}"}.get(what)
-            if text:
-                self.line(text)
+            if what == "waiting":
+                self.line(f"数据仓库正被占用，等待中（最多 {event.total or 0:.0f} 秒）：{event.name}")
+            elif what == "stale":
+                self.line(f"上次运行未正常结束，接管其遗留的锁：{event.name}")
             return
         if what == "start" and step in STEP_LABEL:
             self.started[step] = time.monotonic()

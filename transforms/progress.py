@@ -15,6 +15,7 @@ the same events as named checkpoints for the kill-safety tests
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class Event:
 
 
 Listener = Callable[[Event], None]
+log = logging.getLogger(__name__)
 _listeners: list[Listener] = []
 
 
@@ -46,7 +48,10 @@ def report(step: str, what: str, name: str | None = None, *, rows: int | None = 
         return
     event = Event(step, what, name, rows, done, total, extra)
     for listener in _listeners:
-        listener(event)
+        try:
+            listener(event)
+        except Exception:  # a display bug must never stop a run
+            log.warning("progress listener failed on %s", event.point, exc_info=True)
 
 
 @contextlib.contextmanager
