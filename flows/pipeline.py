@@ -28,9 +28,8 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
-from flows import defaults, faults, outfolder
+from flows import defaults, faults, outfolder, run_audit
 from flows.lock import WarehouseBusy, warehouse_lock
-from transforms.audit import append_event
 from transforms.config import Config
 
 log = logging.getLogger(__name__)
@@ -221,32 +220,10 @@ class Reconciliation:
                               lambda what: faults.checkpoint("publish", what))
             self.staging = None
             faults.checkpoint("publish", "renamed")
-            weekly = self._publish_weekly() if req.publish_weekly else []
+            weekly = run_audit.publish_weekly(req) if req.publish_weekly else []
         self.summaries["publish"] = {"out": str(req.out), "weekly": weekly}
         faults.checkpoint("publish", "done")
         return self.summaries["publish"]
-
-    def _publish_weekly(self) -> list[str]:
-        """The weekly deployment: the 进度表 under data/exports/weekly/<as-of>/."""
-        req = self.request
-        target = defaults.weekly_for(req.as_of, req.weekly_root)
-        target.mkdir(parents=True, exist_ok=True)
-        published = []
-        for name in ("progress.xlsx", "progress.csv"):
-            source = req.out / name
-            if not source.is_file():
-                log.warning("weekly: %s not written by this run; not published", name)
-                continue
-            tmp = target / f".{name}.tmp"
-            shutil.copyfile(source, tmp)
-            tmp.replace(target / name)
-            published.append(str(target / name))
-        from transforms.export.files import sha256_of
-
-        append_event(req.warehouse, "export", "weekly progress", {"as_of": req.as_of},
-                     retention_days=req.config.operations.audit.retention_days,
-                     outputs=[{"file": p, "sha256": sha256_of(Path(p))} for p in published])
-        return published
 
     def result(self) -> dict:
         return {"out": str(self.request.out), "manifest": str(self.request.out / "manifest.json"),
@@ -254,34 +231,8 @@ class Reconciliation:
                 "counts": self.counts, "timings": self.timings, **self.history,
                 "summaries": self.summaries}
 
-    # -- the audit line -------------------------------------------------------
     def _audit(self, exc: BaseException | None) -> None:
-        req = self.request
-        if exc is None:
-            outcome, code = "ok", 0
-        elif isinstance(exc, WarehouseBusy):
-            outcome, code = "refused", 3
-        elif isinstance(exc, KeyboardInterrupt):
-            outcome, code = "interrupted", 130
-        else:
-            outcome, code = "failed", 1
-        inputs = [{"file": f.file, "sha256": f.sha256, "read": f.read, "accepted": f.accepted,
-                   "quarantined": f.quarantined, "duplicates": f.duplicates}
-                  for f in (self.ingested.files if self.ingested else [])]
-        outputs = [{"file": o.file, "sha256": o.sha256, "rows": o.rows} for o in self.outputs]
-        townships = {Path(o.file).stem: o.rows for o in self.outputs
-                     if o.file.startswith("townships/")}
-        fields = {"outcome": outcome, "exit_code": code, "inputs": inputs, "outputs": outputs,
-                  "townships": townships, "counts": self.counts,
-                  "published": outcome == "ok"}
-        if exc is not None:
-            fields["step"] = self.current
-            fields["error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        try:
-            append_event(req.warehouse, "run", req.command, req.parameters(),
-                         retention_days=req.config.operations.audit.retention_days, **fields)
-        except OSError as audit_exc:  # never hide the run's own outcome behind the audit's
-            log.error("audit log not written: %s", audit_exc)
+        run_audit.record(self, exc)
 
 
 def _stale(file, as_of: dt.date) -> dict:
