@@ -240,8 +240,22 @@ def check_config(config_dir: ConfigDir = defaults.CONFIG_DIR) -> None:
 
 
 def main() -> None:
-    """Console entry point: bad options exit 2 with one line (click's usage error)."""
-    app()
+    """Console entry point (`recon`): a bad option is one line and exit 2."""
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    abort = typer.Abort
+    try:
+        code = app(standalone_mode=False)
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `recon` alone: the help
+            typer.echo(exc.format_message())
+            sys.exit(2)
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "recon"
+        typer.echo(f"error: {exc.format_message()} (see `{command} --help`)", err=True)
+        sys.exit(2)
+    except abort:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -125,3 +125,11 @@ def test_an_unexpected_failure_is_one_line_naming_the_step(tmp_path, monkeypatch
     assert "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
     assert not list(tmp_path.glob(".o.partial-*"))
+
+
+def test_a_bad_option_is_one_line_and_exit_two():
+    done = subprocess.run([str(RECON), "run", "--wiat", "5"], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: No such option: --wiat (Possible options: --wait) (see `recon run --help`)"]
