@@ -35,6 +35,7 @@ import re
 
 import duckdb
 
+from transforms.cases.hooks import drop_explained_signals, set_aside_death_records
 from transforms.config import Config
 from transforms.ledger import create_ledger_view
 from transforms.match.engine import METHODS
@@ -109,6 +110,7 @@ def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
               "payments_present": payments_present, "grants_present": grants_present}
 
     run_sql(con, "lists/deaths/death_records", params, create="death_records")
+    set_aside_death_records(con, ctx.as_of)  # RULES §8: a sign of life answered 否
     run_sql(con, "lists/deaths/death_persons", params, create="death_persons")
     if not table_present(con, "contributions"):
         skip(con, "signs_of_life.contributions",
@@ -117,6 +119,7 @@ def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
         skip(con, "signs_of_life.claims",
              "未收到medical_insurance/enrollment，无法用死亡后医保结算核查生存迹象")
     run_sql(con, "lists/deaths/alive_signals", params, create="alive_signals")
+    drop_explained_signals(con, ctx.as_of)  # RULES §8: a sign of life answered 是
     run_sql(con, "lists/deaths/deaths_by_id", params, create="deaths_by_id")
 
     ledger_present = table_present(con, "participants")

@@ -20,7 +20,7 @@ import duckdb
 
 from transforms.config import Config
 from transforms.ledger import create_ledger_view
-from transforms.lists_schema import columns
+from transforms.lists_schema import INTERNAL, rule_columns
 from transforms.rules import RuleContext
 from transforms.sqlfile import run_sql
 
@@ -57,8 +57,9 @@ def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
     con.execute(f"create or replace temp table review_source_records as\n{sql}")
     run_sql(con, "lists/review/review_queue", ctx.params, create="review_queue")
     got = tuple(r[0] for r in con.execute("select * from review_queue limit 0").description)
-    if got != columns("review_queue"):
-        raise RuntimeError(f"review_queue columns {got} != {columns('review_queue')}")
+    want = rule_columns("review_queue") + INTERNAL["review_queue"]
+    if got != want:
+        raise RuntimeError(f"review_queue columns {got} != {want}")
     counts = dict(con.execute("select reason, count(*) from review_queue group by reason "
                               "order by reason").fetchall())
     log.info("review_queue: %s", counts)

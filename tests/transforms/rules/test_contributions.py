@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from transforms.config import YearPolicy
-from transforms.lists_schema import columns
+from transforms.lists_schema import rule_columns as columns
 from transforms.rules import contributions
 from transforms.rules.policy_tables import build_policy_tables
 

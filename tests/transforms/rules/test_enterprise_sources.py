@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from transforms.lists_schema import columns
+from transforms.lists_schema import rule_columns as columns
 from transforms.rules import deaths, enterprise
 
 AS_OF = dt.date(2024, 7, 31)

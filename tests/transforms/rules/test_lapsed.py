@@ -2,7 +2,7 @@
 who is kept off, the age bounds), plus the list without its sources."""
 from __future__ import annotations
 
-from transforms.lists_schema import columns
+from transforms.lists_schema import rule_columns as columns
 from transforms.rules import contributions, lapsed
 
 GOLDEN_RULE = "lapsed"

@@ -1,7 +1,7 @@
 """RULES §7 the review queue: table shape, cases off the other lists, non-ledger signals."""
 from __future__ import annotations
 
-from transforms.lists_schema import columns
+from transforms.lists_schema import INTERNAL, rule_columns
 from transforms.rules import deaths, review
 
 
@@ -9,9 +9,10 @@ def test_columns_and_types_on_an_empty_night(con, ctx):
     deaths.build(con, ctx)
     review.build(con, ctx)
     cur = con.execute("select * from review_queue limit 0")
-    assert tuple(d[0] for d in cur.description) == columns("review_queue")
+    assert tuple(d[0] for d in cur.description) == (
+        rule_columns("review_queue") + INTERNAL["review_queue"])
     assert [r[1] for r in con.execute("describe review_queue").fetchall()] == (
-        ["VARCHAR"] * 9 + ["DOUBLE"])
+        ["VARCHAR"] * 9 + ["DOUBLE", "VARCHAR", "BIGINT"])
     assert con.execute("select count(*) from review_queue").fetchone()[0] == 0
 
 

@@ -2,7 +2,7 @@
 the period of assistance, and the checks skipped without their sources."""
 from __future__ import annotations
 
-from transforms.lists_schema import columns
+from transforms.lists_schema import rule_columns as columns
 from transforms.rules import contributions
 
 GOLDEN_RULE = "special_groups"

@@ -76,7 +76,9 @@ match_rows as (
         c.source,
         coalesce(c.source_id_number, c.id_raw) as source_id_number,
         coalesce(c.source_name, c.record_name) as source_name,
-        c.score
+        c.score,
+        c.src_table,  -- internal (lists_schema.INTERNAL): the case names the record
+        c.src_rid
     from cases as c
     left join ledger as l on l.id_number = c.ledger_id_number
 ),
@@ -97,7 +99,9 @@ signal_rows as (
         a.source,
         a.id_number as source_id_number,
         a.source_name,
-        null::double as score
+        null::double as score,
+        null::varchar as src_table,
+        null::bigint as src_rid
     from alive_signals as a
     join death_persons as p on p.id_number = a.id_number
     left join ledger as l on l.id_number = a.id_number
