@@ -71,6 +71,9 @@ def check_limits(path: Path, max_file_bytes: int, max_unzipped_bytes: int) -> No
     if size > max_file_bytes:
         raise FileRejected("too_big", f"文件过大（{size}字节，上限{max_file_bytes}字节）")
     if not zipfile.is_zipfile(path):
+        with open(path, "rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":  # a zip cut short (an interrupted copy)
+                raise FileRejected("unreadable", "文件已损坏（不完整），无法读取")
         raise FileRejected("not_xlsx", "不是xlsx工作簿（请以.xlsx格式保存后再导入）")
     try:
         with zipfile.ZipFile(path) as archive:
@@ -89,7 +92,7 @@ def read_workbook(path: Path, max_file_bytes: int, max_unzipped_bytes: int) -> R
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds on a damaged file)
         raise FileRejected("unreadable", f"文件已损坏，无法读取（{type(exc).__name__}）") from None
     try:
         result = ReturnedWorkbook(stamp=_stamp(book))
@@ -98,7 +101,7 @@ def read_workbook(path: Path, max_file_bytes: int, max_unzipped_bytes: int) -> R
                 _read_sheet(sheet, result)
     except FileRejected:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (a damaged sheet: the file is refused whole)
         raise FileRejected("unreadable", f"工作簿内容无法读取（{type(exc).__name__}）") from None
     finally:
         book.close()
