@@ -29,9 +29,10 @@ LISTS = tuple(EXTRA)
 # queue's source record, so that a case names the record and not a row number.
 INTERNAL = {"review_queue": ("src_table", "src_rid")}
 
-# RULES §8: what names a case on each list (besides the list itself). Review pairs are
-# named by the source record (table, ID as given, name, birth date) and the candidate;
-# a sign of life by the person and the source of the sign (transforms/sql/cases/).
+# RULES §8: what names a case on each list (besides the list itself); the cases step
+# builds every key from this (transforms/cases/registry.case_keys_sql). Review pairs
+# are named by the candidate and the source record (table, ID as given, name, birth
+# date); a sign of life by the person and the source of the sign (``source_record``).
 CASE_KEY = {
     "deceased_accounts": ("id_number", "reason"),
     "funeral_grants": ("id_number", "reason"),

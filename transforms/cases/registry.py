@@ -23,7 +23,7 @@ from transforms import lists_schema
 from transforms.cases.case_id import format_case_id
 from transforms.config import Config
 from transforms.export.stamp import warehouse_secret
-from transforms.sqlfile import materialise, run_sql
+from transforms.sqlfile import ident, materialise, run_sql
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,31 @@ def review_pairs(con: duckdb.DuckDBPyConnection, config: Config) -> int:
     return materialise(con, "cases/review_pairs", "_case_review_pairs")
 
 
+# The one key field no list column holds: a review pair's source record (table, ID as
+# given, name, birth date: sql/cases/review_pairs.sql), or a sign of life's source.
+_SOURCE_RECORD = "coalesce(p.source_record, t.source, '')"
+_REVIEW_JOIN = ("left join _case_review_pairs as p on p.src_table = t.src_table "
+                "and p.src_rid = t.src_rid and p.ledger_id_number = t.id_number")
+
+
+def case_keys_sql() -> str:
+    """One select of (list, _row, case_key) over every list table, the key being the
+    fields of ``lists_schema.case_key`` as text, '|'-joined (NULL as '')."""
+    parts = []
+    for name in lists_schema.LISTS:
+        fields = []
+        for column in lists_schema.case_key(name):
+            if column == "source_record":
+                fields.append(_SOURCE_RECORD)
+            else:
+                fields.append(f"coalesce(cast(t.{ident(column)} as varchar), '')")
+        join = _REVIEW_JOIN if name == "review_queue" else ""
+        parts.append(f"select '{name}' as list, t.rowid as _row, "
+                     f"concat_ws('|', {', '.join(fields)}) as case_key "
+                     f"from {ident(list_table(name))} as t {join}")
+    return "\nunion all\n".join(parts)
+
+
 def update_cases(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) -> dict:
     """Turn tonight's list tables into cases; returns list sizes and status counts."""
     ensure_registry(con)
@@ -68,6 +93,9 @@ def update_cases(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date)
         if "case_id" in cols:
             raise RuntimeError(f"cases: {list_table(name)} already has case columns")
     review_pairs(con, config)
+    sql = case_keys_sql()
+    log.debug("sql case keys\n%s", sql)
+    con.execute(f"create or replace temp table _case_keys as\n{sql}")
     materialise(con, "cases/case_rows", "_case_rows", params)
     con.execute("begin")
     try:
@@ -89,7 +117,8 @@ def update_cases(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date)
         con.execute("rollback")
         raise
     finally:
-        for table in ("_case_rows", "_case_status", "_case_decisions_now", "_case_review_pairs"):
+        for table in ("_case_keys", "_case_rows", "_case_status", "_case_decisions_now",
+                      "_case_review_pairs"):
             con.execute(f"drop table if exists {table}")
     log.info("cases: %d numbered tonight; statuses %s", new, statuses)
     return {"lists": counts, "statuses": statuses, "new_cases": statuses.get("new", 0),

@@ -1,7 +1,7 @@
 -- RULES §8: every row of tonight's lists as a case: its list, its row in the list table
--- (rowid), the township workbook it goes to, its key (lists_schema.CASE_KEY, '|'-joined,
--- the person's ID first) and its facts (sorted items '<kind>|<value>|...', read by
--- fact_label). Facts are what the rule read from the source records, never a figure
+-- (rowid), the township workbook it goes to, its key (from _case_keys, built from
+-- lists_schema.case_key by transforms/cases/registry.py) and its facts (sorted items
+-- '<kind>|<value>|...', read by fact_label). Facts are what the rule read from the source records, never a figure
 -- that grows with the as-of date (months overpaid, age, overlap months).
 with usable_deaths as (
     -- the death records that make someone dead (death_persons: a record still waiting in
@@ -25,49 +25,40 @@ death_facts as (
 
 rows as (
     select 'deceased_accounts' as list, t.rowid as _row, t.township, t.id_number, t.reason,
-           concat_ws('|', t.id_number, t.reason) as case_key,
            coalesce(f.facts, []::varchar[]) as facts
     from list_deceased_accounts as t
     left join death_facts as f on f.person = t.id_number
     union all
     select 'funeral_grants', t.rowid, t.township, t.id_number, t.reason,
-           concat_ws('|', t.id_number, t.reason),
            coalesce(f.facts, []::varchar[])
     from list_funeral_grants as t
     left join death_facts as f on f.person = t.id_number
     union all
     select 'lapsed_payers', t.rowid, t.township, t.id_number, t.reason,
-           concat_ws('|', t.id_number, t.reason),
            ['last_paid_year|' || coalesce(cast(t.last_paid_year as varchar), '')]
     from list_lapsed_payers as t
     union all
     select 'enterprise_scheme', t.rowid, t.township, t.id_number, t.reason,
-           concat_ws('|', t.id_number, t.reason, coalesce(t.action, '')),
            [concat_ws('|', 'enterprise', coalesce(t.enterprise_identity, ''),
                       coalesce(cast(t.enterprise_start as varchar), ''),
                       coalesce(cast(t.enterprise_end as varchar), ''))]
     from list_enterprise_scheme as t
     union all
     select 'special_groups', t.rowid, t.township, t.id_number, t.reason,
-           concat_ws('|', t.id_number, t.reason, coalesce(cast(t.year as varchar), '')),
            ['category|' || coalesce(t.category, '')]
     from list_special_groups as t
     union all
     select 'contribution_issues', t.rowid, t.township, t.id_number, t.reason,
-           concat_ws('|', t.id_number, t.reason, coalesce(cast(t.year as varchar), ''),
-                     coalesce(t.issue, '')),
            [concat_ws('|', 'contribution', coalesce(cast(t.tier as varchar), ''),
                       coalesce(cast(t.expected as varchar), ''),
                       coalesce(cast(t.recorded as varchar), ''))]
     from list_contribution_issues as t
     union all
     select 'unenrolled_residents', t.rowid, t.township, t.id_number, t.reason,
-           concat_ws('|', t.id_number, t.reason),
            [concat_ws('|', 'registry', coalesce(t.township, ''), coalesce(t.village, ''))]
     from list_unenrolled_residents as t
     union all
     select 'review_queue', t.rowid, t.township, t.id_number, t.reason,
-           coalesce(p.case_key, concat_ws('|', t.id_number, t.reason, coalesce(t.source, ''))),
            coalesce(p.facts, list_sort(list_concat(
                coalesce(f.facts, []::varchar[]),
                [concat_ws('|', 'signal', coalesce(t.source, ''),
@@ -83,15 +74,16 @@ rows as (
 
 final as (
     select
-        list,
-        _row,
-        case when list_contains($configured, township) then township else $unknown end
+        r.list,
+        r._row,
+        case when list_contains($configured, r.township) then r.township else $unknown end
             as township,
-        id_number,
-        reason,
-        case_key,
-        facts
-    from rows
+        r.id_number,
+        r.reason,
+        k.case_key,
+        r.facts
+    from rows as r
+    join _case_keys as k on k.list = r.list and k._row = r._row
 )
 
 select * from final

@@ -27,8 +27,10 @@ final as (
         src_rid,
         ledger_id_number,
         reason,
-        concat_ws('|', ledger_id_number, reason, src_table, src_id, src_name, src_birth)
-            as case_key,
+        concat_ws('|', src_table, src_id, src_name, src_birth) as source_record,
+        -- the review_queue key of lists_schema.case_key: id_number|reason|source_record
+        concat_ws('|', coalesce(ledger_id_number, ''), coalesce(reason, ''),
+                  concat_ws('|', src_table, src_id, src_name, src_birth)) as case_key,
         list_sort([
             concat_ws('|', 'src', src_id, src_name, src_birth),
             concat_ws('|', 'ledger', ledger_id_number, cand_name, cand_birth)
