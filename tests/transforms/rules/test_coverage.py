@@ -2,7 +2,8 @@
 under cases/coverage/, plus the lists without their sources."""
 from __future__ import annotations
 
-from transforms.lists_schema import PROGRESS, rule_columns as columns
+from transforms.lists_schema import PROGRESS
+from transforms.lists_schema import rule_columns as columns
 from transforms.rules import contributions, coverage, lapsed
 
 GOLDEN_RULE = "coverage"
