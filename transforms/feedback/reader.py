@@ -123,11 +123,9 @@ def _read_sheet(sheet, result: ReturnedWorkbook) -> None:
     rows = sheet.iter_rows(values_only=True)
     for number, values in enumerate(rows, start=1):
         if header_at is None:
-            keys = [_header_key(v) for v in values]
-            if CASE_HEADER in keys and ANSWER_HEADER in keys:
+            cols = _locate(values)
+            if CASE_HEADER in cols and ANSWER_HEADER in cols:
                 header_at = number
-                cols = {k: keys.index(k) for k in (CASE_HEADER, ANSWER_HEADER, NOTE_HEADER)
-                        if k in keys}
                 result.sheets.append(sheet.title)
             elif number >= HEADER_SCAN_ROWS:
                 return
@@ -139,6 +137,18 @@ def _read_sheet(sheet, result: ReturnedWorkbook) -> None:
             continue  # not answered (a note alone decides nothing)
         result.rows.append(AnswerRow(sheet.title, number, clean(case_id), clean(answer),
                                      None if note is None else str(note).strip() or None))
+
+
+def _locate(values) -> dict[str, int]:
+    """Header label -> column index: the first header cell that is the label or starts
+    with it (a re-saved or re-typed header such as 核查结果（是/否） still counts)."""
+    found: dict[str, int] = {}
+    for index, value in enumerate(values):
+        key = _header_key(value)
+        for label in (CASE_HEADER, ANSWER_HEADER, NOTE_HEADER):
+            if label not in found and key.startswith(label):
+                found[label] = index
+    return found
 
 
 def _cell(values, index: int | None):

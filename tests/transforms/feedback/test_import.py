@@ -49,7 +49,8 @@ def _book(con, path, rows, header=("核查说明", "姓名", "案件编号", "�
 
 
 def test_columns_are_found_by_header_text_below_a_title_row(con, tmp_path):
-    path = _book(con, tmp_path / "a.xlsx", [["=A1", "张三", DEAD.lower(), " 属实 "]])
+    path = _book(con, tmp_path / "a.xlsx", [["=A1", "张三", DEAD.lower(), " 属实 "]],
+                 header=("核查说明", "姓名", "案件编号", "核查结果\n（请选择）"))
     result = import_file(con, path, **LIMITS)
     assert result.rejected == [] and len(result.decided) == 1
     assert con.execute("select case_id, answer, note, sheet, \"row\", decided_as_of "
