@@ -47,33 +47,40 @@ def decisions_now(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
 def review_pairs(con: duckdb.DuckDBPyConnection, config: Config) -> int:
     """``_case_review_pairs``: match_review's pairs with their case key and facts."""
     from transforms.ledger import create_ledger_view
-    from transforms.rules.review import source_records_sql
+    from transforms.sqlbuild import review_source_records_sql
 
     create_ledger_view(con)
     con.execute("create or replace temp table review_source_records as\n"
-                + source_records_sql(config))
+                + review_source_records_sql(config))
     return materialise(con, "cases/review_pairs", "_case_review_pairs")
 
 
-# The one key field no list column holds: a review pair's source record (table, ID as
-# given, name, birth date: sql/cases/review_pairs.sql), or a sign of life's source.
-_SOURCE_RECORD = "coalesce(p.source_record, t.source, '')"
-_REVIEW_JOIN = ("left join _case_review_pairs as p on p.src_table = t.src_table "
-                "and p.src_rid = t.src_rid and p.ledger_id_number = t.id_number")
+# Two key fields of lists_schema.case_key name a row only within one run (a _rid): the
+# key reads what the row is instead. A review row's record: its ID as given, name and
+# birth date (sql/cases/review_pairs.sql; '' for a sign of life). A contribution row:
+# its 缴费日期 (with ID, year and issue that names the payment).
+_KEY_PART = {("review_queue", "src_rid"): "coalesce(p.source_record, '')",
+             ("contribution_issues", "contribution_rid"):
+                 "coalesce(strftime(c.pay_date, '%Y-%m-%d'), '')"}
+_KEY_JOIN = {"review_queue": ("left join _case_review_pairs as p on p.src_table = t.src_table "
+                              "and p.src_rid = t.src_rid and p.ledger_id_number = t.id_number"),
+             "contribution_issues": ("left join stg_contributions as c "
+                                     "on c._rid = t.contribution_rid")}
 
 
-def case_keys_sql() -> str:
+def case_keys_sql(has_contributions: bool = True) -> str:
     """One select of (list, _row, case_key) over every list table, the key being the
     fields of ``lists_schema.case_key`` as text, '|'-joined (NULL as '')."""
     parts = []
     for name in lists_schema.LISTS:
-        fields = []
+        fields, join = [], _KEY_JOIN.get(name, "")
+        if name == "contribution_issues" and not has_contributions:
+            join = "left join (select null::bigint as _rid, null::date as pay_date) as c on false"
         for column in lists_schema.case_key(name):
-            if column == "source_record":
-                fields.append(_SOURCE_RECORD)
+            if (name, column) in _KEY_PART:
+                fields.append(_KEY_PART[name, column])
             else:
                 fields.append(f"coalesce(cast(t.{ident(column)} as varchar), '')")
-        join = _REVIEW_JOIN if name == "review_queue" else ""
         parts.append(f"select '{name}' as list, t.rowid as _row, "
                      f"concat_ws('|', {', '.join(fields)}) as case_key "
                      f"from {ident(list_table(name))} as t {join}")
@@ -93,7 +100,10 @@ def update_cases(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date)
         if "case_id" in cols:
             raise RuntimeError(f"cases: {list_table(name)} already has case columns")
     review_pairs(con, config)
-    sql = case_keys_sql()
+    has_contributions = bool(con.execute(
+        "select count(*) from information_schema.tables where table_name = 'stg_contributions'"
+    ).fetchone()[0])
+    sql = case_keys_sql(has_contributions)
     log.debug("sql case keys\n%s", sql)
     con.execute(f"create or replace temp table _case_keys as\n{sql}")
     materialise(con, "cases/case_rows", "_case_rows", params)

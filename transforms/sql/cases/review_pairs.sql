@@ -10,6 +10,7 @@ with pairs as (
         m.src_rid,
         m.ledger_id_number,
         m.reason,
+        m.source,
         coalesce(m.source_id_number, s.id_raw, '') as src_id,
         coalesce(s.name, m.source_name, '') as src_name,
         coalesce(strftime(s.birth_date, '%Y-%m-%d'), '') as src_birth,
@@ -27,10 +28,13 @@ final as (
         src_rid,
         ledger_id_number,
         reason,
-        concat_ws('|', src_table, src_id, src_name, src_birth) as source_record,
-        -- the review_queue key of lists_schema.case_key: id_number|reason|source_record
+        source,
+        concat_ws('|', src_id, src_name, src_birth) as source_record,
+        -- the review_queue key (lists_schema.case_key: id_number, reason, source,
+        -- src_table, src_rid), src_rid read as the record as given (registry.py)
         concat_ws('|', coalesce(ledger_id_number, ''), coalesce(reason, ''),
-                  concat_ws('|', src_table, src_id, src_name, src_birth)) as case_key,
+                  coalesce(source, ''), coalesce(src_table, ''),
+                  concat_ws('|', src_id, src_name, src_birth)) as case_key,
         list_sort([
             concat_ws('|', 'src', src_id, src_name, src_birth),
             concat_ws('|', 'ledger', ledger_id_number, cand_name, cand_birth)
