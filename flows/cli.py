@@ -21,12 +21,14 @@ from flows import (
     defaults,
     settings,  # noqa: F401  (offline settings before Prefect is imported)
 )
+from flows.feedback_cli import feedback_app
 from transforms.config import ConfigError, load_config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]},
                   help="pension-recon: reconcile the resident pension ledger with "
                        "department extracts.")
+app.add_typer(feedback_app, name="feedback")
 
 ConfigDir = Annotated[Path, typer.Option(
     "--config", metavar="DIR", show_default=False,

@@ -9,10 +9,10 @@ Order and guarantees (CONTRACT.md §2, docs/decisions.md "ops"):
 
 - The warehouse is locked first (refused at once unless ``wait_seconds``).
 - Outputs go to a staging folder beside ``out``; ``publish`` renames it into
-  place after the last warehouse commit (``commit``), so a kill at any moment
+  place after the last warehouse commit (the case registry, ``cases``), so a kill at any moment
   leaves the previous out folder, or the complete new one.
 - Warehouse writes are explicit transactions inside each step (ingest, match,
-  the run history); the rest are tables every run rebuilds.
+  the case registry with the run history); the rest are tables every run rebuilds.
 - Every run, refused and failed ones too, leaves one ``run`` line in the audit
   log beside the warehouse (``transforms.audit``), written on leaving the block.
 """
@@ -33,7 +33,7 @@ from flows.lock import WarehouseBusy, warehouse_lock
 from transforms.config import Config
 
 log = logging.getLogger(__name__)
-STEPS = ("ingest", "match", "rules", "export", "commit", "publish")
+STEPS = ("ingest", "match", "rules", "cases", "export", "publish")
 
 
 class StepFailed(RuntimeError):
@@ -152,13 +152,16 @@ class Reconciliation:
         return self.summaries["ingest"]
 
     def match(self) -> dict:
+        from transforms.cases import apply_match_decisions
         from transforms.match import match_all
 
+        req = self.request
         with self._step("match"):
-            counts = match_all(self.con, self.request.config)
+            counts = match_all(self.con, req.config)
+            decisions = apply_match_decisions(self.con, req.config, req.as_of)  # RULES §8 是/否
         links = sum(sum(c["links"].values()) for c in counts.values())
         review = sum(sum(c["review"].values()) for c in counts.values())
-        self.summaries["match"] = {"links": links, "review": review}
+        self.summaries["match"] = {"links": links, "review": review, "decisions": decisions}
         faults.checkpoint("match", "done")
         return self.summaries["match"]
 
@@ -195,15 +198,20 @@ class Reconciliation:
         faults.checkpoint("export", "done")
         return self.summaries["export"]
 
-    def commit(self) -> dict:
-        """The run's last warehouse write: its history (one transaction)."""
-        from transforms.history import record_run
+    def cases(self) -> dict:
+        """RULES §8: case_id and case_status on every list, decisions applied. The case
+        registry commits in its own transaction: the run's last warehouse write, before
+        anything is exported (a kill after it reruns identically)."""
+        from transforms.cases import update_cases
 
-        with self._step("commit"):
-            self.history = record_run(self.con, self.request.as_of, self.counts)
-        self.summaries["commit"] = dict(self.history)
-        faults.checkpoint("commit", "done")
-        return self.summaries["commit"]
+        req = self.request
+        with self._step("cases"):
+            cases = update_cases(self.con, req.config, req.as_of)
+        self.counts.update({k: int(v) for k, v in cases["lists"].items()})  # decisions hold rows
+        self.history = {"new_cases": cases["new_cases"], "case_statuses": cases["statuses"]}
+        self.summaries["cases"] = dict(self.history)
+        faults.checkpoint("cases", "done")
+        return self.summaries["cases"]
 
     def publish(self) -> dict:
         from transforms.export import write_manifest

@@ -39,10 +39,10 @@ POINTS = [
     ("after the ingest commit, before match", "ingest.done"),
     ("during match", "match.start+0.05"),
     ("during rules, between two lists", "rules.list#3"),
-    ("export, between two lists", "export.list#4"),
+    ("cases, before the case registry's commit", "cases.start"),
+    ("after the last warehouse commit (cases), before export and the rename", "cases.done"),
     ("export, in the middle of a workbook", "export.workbook#6+0.01"),
-    ("after export, before the warehouse commit", "export.done"),
-    ("after the warehouse commit, before the folder rename", "commit.done"),
+    ("export done, manifest not yet written", "export.done"),
     ("manifest written, before the rename", "publish.manifest"),
     ("after the rename, before the audit line and the unlock", "publish.renamed"),
 ]
