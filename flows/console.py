@@ -179,6 +179,12 @@ def summary(result: dict, elapsed: float) -> None:
     table.add_section()
     if "new_cases" in result:
         table.add_row("本次新增案件", f"{result['new_cases']:,}")
+    statuses = result.get("case_statuses") or {}
+    if statuses:
+        from transforms.export.labels import STATUS
+
+        parts = [f"{STATUS.get(k, k)} {statuses[k]:,}" for k in (*STATUS, "held") if k in statuses]
+        table.add_row("案件状态", "，".join(parts).replace("held", "因核查结果暂不列出"))
     table.add_row("隔离的数据行", f"{ingest.get('quarantined_rows', 0):,}")
     if ingest.get("quarantined_files"):
         table.add_row("整文件隔离", f"{ingest['quarantined_files']:,}")
