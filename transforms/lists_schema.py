@@ -18,8 +18,8 @@ EXTRA = {
 }
 LISTS = tuple(EXTRA)
 
-PROGRESS = ("township", "target", "completed", "completion_rate", "eligible", "insured",
-            "participation_rate", "gap_to_target")
+PROGRESS = ("township", "target", "completed", "completed_this_week", "completion_rate",
+            "eligible", "insured", "participation_rate", "gap_to_target")
 QUARANTINE = ("source", "table", "file", "row", "reason", "raw")
 
 
