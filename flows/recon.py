@@ -17,7 +17,14 @@ from prefect.cache_policies import NONE
 from flows import settings  # noqa: F401  (offline settings before Prefect runs)
 from flows.lock import warehouse_lock
 from transforms.config import DEFAULT_CONFIG_DIR, load_config
-from transforms.export import write_lists, write_manifest, write_report, write_township_workbooks
+from transforms.export import (
+    write_county_workbook,
+    write_lists,
+    write_manifest,
+    write_progress_xlsx,
+    write_report,
+    write_township_workbooks,
+)
 from transforms.history import record_run
 from transforms.ingest import ingest, write_data_docs
 from transforms.match import match_all
@@ -61,6 +68,10 @@ def export_step(con, out: Path, config, as_of: dt.date, mask_ids: bool, timings:
         outputs = write_lists(con, out, county=config.county)
         outputs += write_township_workbooks(con, out, config.county, as_of, mask_ids=mask_ids,
                                             target_rate=config.policy.target_rate)
+        outputs.append(write_progress_xlsx(con, out, config.county, as_of,
+                                           target_rate=config.policy.target_rate))
+        outputs.append(write_county_workbook(con, out, config.county, as_of, mask_ids=mask_ids,
+                                             target_rate=config.policy.target_rate))
         outputs.append(write_report(con, out, config.county, as_of,
                                     {"timings": timings, "version": _version()},
                                     target_rate=config.policy.target_rate))
