@@ -100,23 +100,24 @@ def empty_stats(with_status: bool = True) -> dict:
 
 
 def list_stats(con: duckdb.DuckDBPyConnection, configured: list[str],
-               unknown: str) -> tuple[dict[str, dict[str, dict]], set[str], bool]:
+               unknown: str) -> tuple[dict[str, dict[str, dict]], set[str], frozenset[str]]:
     """Per township (configured names; anything else under ``unknown``) and list:
     rows, rows per case_status and the money columns summed.
 
-    Returns (stats[township][list], lists not built, whether case_status exists).
+    Returns (stats[township][list], lists not built, lists that carry case_status).
     A township without rows of a list has no entry for it (use ``empty_stats``).
     """
     stats: dict[str, dict[str, dict]] = {}
     missing: set[str] = set()
-    with_status = False
+    with_status: set[str] = set()
     for name in lists_schema.LISTS:
         types = table_columns(con, list_table(name))
         if types is None:
             missing.add(name)
             continue
         has_status = "case_status" in types
-        with_status = with_status or has_status
+        if has_status:
+            with_status.add(name)
         money = MONEY_TOTALS.get(name, ())
         status = "case_status" if has_status else "null"
         sums = "".join(f", sum({quote(c)})" for c in money)
@@ -130,7 +131,7 @@ def list_stats(con: duckdb.DuckDBPyConnection, configured: list[str],
                 entry["status"][case_status] += n
             for column, amount in zip(money, amounts):
                 entry["money"][column] += Decimal(amount or 0)
-    return stats, missing, with_status
+    return stats, missing, frozenset(with_status)
 
 
 def add_stats(parts) -> dict:

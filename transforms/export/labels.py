@@ -152,7 +152,7 @@ CASE_STATUS = {"new": "新增", "persisting": "持续", "confirmed": "已核实"
 # What the money columns put at stake, as the summaries and the report name it (元).
 MONEY_AT_STAKE = {
     "overpaid_amount": "死亡后多发待遇（应追回）",
-    "grant_amount": "应发丧葬补助金",
+    "grant_amount": "应发未发丧葬补助金",
     "refund_amount": "重复参保应清退个人缴费",
     "recover_amount": "重复领取应追回基础养老金",
 }

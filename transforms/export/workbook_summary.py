@@ -24,10 +24,11 @@ def percent_text(rate: Decimal) -> str:
 
 def write_summary(sheet, county: County, township: str, as_of: dt.date, target_rate: Decimal,
                   mask_ids: bool, counts: dict[str, int | None], progress: dict | None,
-                  formats: dict, stats: dict | None = None, with_status: bool = False,
+                  formats: dict, stats: dict | None = None, with_status=frozenset(),
                   book=None) -> None:
     """Fill the summary sheet. ``counts[name]`` is None when the list was not built;
-    ``stats`` is the township's figures.list_stats entry (statuses, money); ``book``
+    ``stats`` is the township's figures.list_stats entry (statuses, money), ``with_status``
+    the lists that carry case_status; ``book``
     the workbook, for the chart (none without it)."""
     stats = stats or {}
     sheet.set_column(0, 0, 28)
@@ -56,7 +57,7 @@ def write_summary(sheet, county: County, township: str, as_of: dt.date, target_r
             continue
         sheet.write_number(row, 2, count, formats["int"])
         total += count
-        entry = stats.get(name) or figures.empty_stats(with_status)
+        entry = stats.get(name) or figures.empty_stats(name in with_status)
         for k, status in enumerate(figures.STATUSES, start=3):
             if entry["status"] is None:
                 put(row, k, NO_STATUS)

@@ -152,7 +152,7 @@ def new_book(buffer, title: str, county: County, as_of: dt.date):
 
 def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decimal,
               mask_ids: bool, lists: dict, progress: dict | None,
-              stats: dict, with_status: bool) -> tuple[bytes, int]:
+              stats: dict, with_status: frozenset[str]) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     title = f"{county.name}{township}城乡居民基本养老保险数据比对核查清单"
     book = new_book(buffer, title, county, as_of)

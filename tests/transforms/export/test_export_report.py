@@ -109,7 +109,7 @@ def test_opens_with_a_headline_of_cases_and_money_then_charts(render, con, sampl
     # 2 deceased + 1 lapsed + 1 unenrolled + 1 review + the two just added = 7
     assert "共列出待核查案件 <strong>7</strong> 件" in headline
     assert "死亡后多发待遇（应追回） <strong>1,722.00</strong> 元" in headline
-    assert "应发丧葬补助金 <strong>1,000.00</strong> 元" in headline
+    assert "应发未发丧葬补助金 <strong>1,000.00</strong> 元" in headline
     assert "重复参保应清退个人缴费 <strong>250.50</strong> 元" in headline
     assert "重复领取应追回基础养老金 <strong>0.00</strong> 元" in headline
     assert "新增" not in headline  # no case_status on these lists yet
