@@ -201,6 +201,6 @@ def _data_docs(out: Path) -> str | None:
 
 def _files(out: Path) -> list[str]:
     """Outputs already written beside the report, as relative links."""
-    found = [p for pattern in ("lists/*.csv", "*.csv", "townships/*.xlsx")
+    found = [p for pattern in ("lists/*.csv", "*.csv", "*.xlsx", "townships/*.xlsx")
              for p in out.glob(pattern) if p.is_file()]
     return sorted(p.relative_to(out).as_posix() for p in found)
