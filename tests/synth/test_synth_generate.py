@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineError, CalamineWorkbook
 
+from synth import generate
+from synth.cases_deaths import KINDS as DEATH_KINDS
 from transforms.config import load_config
-from transforms.synth import generate
-from transforms.synth.cases_deaths import KINDS as DEATH_KINDS
 
 AS_OF = dt.date(2025, 6, 30)
 PEOPLE, SEED = 3000, 11

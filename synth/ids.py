@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from transforms.normalise.id import CHECK_CHARS, WEIGHTS, birth_date_of, check_char
+from synth.oracle.identity import CHECK_CHARS, WEIGHTS, birth_date_of, check_char, excel_rendering
 
 _WEIGHTS = np.array(WEIGHTS, dtype=np.int64)
 _CHECKS = np.array(list(CHECK_CHARS))
@@ -78,11 +78,6 @@ def swap_adjacent(rng: np.random.Generator, id18: str) -> str | None:
              if id18[i] != id18[i + 1]]
     swaps = [s for s in swaps if _usable(s)]
     return swaps[int(rng.integers(0, len(swaps)))] if swaps else None
-
-
-def excel_rendering(id18: str) -> str:
-    """What Excel shows for an ID stored as a number: 15 significant digits."""
-    return f"{float(id18):.14E}"
 
 
 def excel_zeroed(id18: str) -> str:

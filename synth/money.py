@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth.groups import special_in_year
-from transforms.synth.schemes import day, month
-from transforms.synth.world import World
+from synth.groups import special_in_year
+from synth.schemes import day, month
+from synth.world import World
 
 CHANNELS = {"农商银行": .36, "农业银行": .15, "微信": .2, "支付宝": .1, "税务终端": .16,
             "税务大厅": .03}

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.normalise.id import CONVERTED_15, INVALID_CHECKSUM, VALID
-from transforms.synth.oracle.names import compare
+from synth.oracle.identity import CONVERTED_15, INVALID_CHECKSUM, VALID
+from synth.oracle.names import compare
 
 DEPARTMENT = ("household_registry", "cremations", "assistance", "death_certificates",
               "family_planning", "enrollment", "enterprise_pension", "poverty_monitoring")

@@ -14,7 +14,7 @@ import opencc
 from faker.providers.person.zh_CN import Provider as ZhPerson
 from pypinyin import Style, lazy_pinyin
 
-from transforms.normalise.name import normalise_name, pinyin_key
+from synth.oracle.identity import normalise_name, pinyin_key
 
 MALE_CHARS = ("伟强磊洋勇军杰涛超明刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林欢阳建国"
               "志文斌海峰亮兵东红新春生福贵荣祥德才忠义礼智信成永庆喜宝山河江川云"

@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synth.oracle import rules
+from synth.oracle.match import Ledger, decide
+from synth.oracle.names import compare
 from transforms.config import load_config
 from transforms.normalise.id import check_char
-from transforms.synth.oracle import rules
-from transforms.synth.oracle.match import Ledger, decide
-from transforms.synth.oracle.names import compare
 
 AS_OF = dt.date(2025, 6, 30)
 

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from transforms.config import Config
-from transforms.synth import (
+from synth import (
     cases_deaths,
     cases_identity,
     cases_people,
@@ -28,9 +27,10 @@ from transforms.synth import (
     records,
     schemes,
 )
-from transforms.synth import truth as truth_out
-from transforms.synth.oracle import run_oracle
-from transforms.synth.world import Params, World, object_strings, objectify
+from synth import truth as truth_out
+from synth.oracle import run_oracle
+from synth.world import Params, World, object_strings, objectify
+from transforms.config import Config
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from synth import ids
+from synth.oracle.match import Ledger
 from transforms.normalise.id import (
     INVALID_CHECKSUM,
     PRECISION_LOST,
@@ -12,8 +14,6 @@ from transforms.normalise.id import (
     is_valid18,
     normalise_id,
 )
-from transforms.synth import ids
-from transforms.synth.oracle.match import Ledger
 
 
 def test_check_chars_agree_with_the_scalar_rule():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth.groups import refresh_categories
-from transforms.synth.schemes import NAT, employers
-from transforms.synth.world import World
+from synth.groups import refresh_categories
+from synth.schemes import NAT, employers
+from synth.world import World
 
 LEGACY = {"乌兰镇": "城关镇", "平堡镇": "平堡乡"}
 

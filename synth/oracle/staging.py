@@ -8,16 +8,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms.normalise.id import CONVERTED_15, VALID, WEIGHTS, normalise_id
-from transforms.synth.ids import excel_rendering
-from transforms.synth.world import objectify
+from synth.oracle.identity import CONVERTED_15, VALID, WEIGHTS, excel_rendering, normalise_id
+from synth.world import objectify
 
 ID_OK = (VALID, CONVERTED_15)
 
 
 def normalise_ids(raw: pd.Series, numeric: np.ndarray) -> pd.DataFrame:
     """idn, id_status, id_birth for every raw ID: clean 18-character IDs set-wise,
-    anything else through ``transforms.normalise.id.normalise_id``."""
+    anything else through the oracle's own ``identity.normalise_id``."""
     text = raw.fillna("").astype(str).to_numpy(dtype=object)
     n = len(text)
     idn = np.empty(n, dtype=object)
@@ -46,9 +45,9 @@ def normalise_ids(raw: pd.Series, numeric: np.ndarray) -> pd.DataFrame:
     for i in slow:
         value = excel_rendering(text[i]) if numeric[i] else text[i]
         res = normalise_id(value)
-        idn[i], status[i] = res.id_number, res.status
-        if res.birth_date is not None:
-            birth[i] = np.datetime64(res.birth_date, "D")
+        idn[i], status[i] = res.idn, res.status
+        if res.birth is not None:
+            birth[i] = np.datetime64(res.birth, "D")
     return pd.DataFrame({"idn": pd.Series(idn, dtype=object), "id_status": pd.Series(status, dtype=object),
                          "id_birth": birth})
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from transforms.synth import writers
-from transforms.synth.cases_people import LEGACY
-from transforms.synth.world import World, objectify
+from synth import writers
+from synth.cases_people import LEGACY
+from synth.world import World, objectify
 
 log = logging.getLogger(__name__)
 XLS_ROWS = 60000

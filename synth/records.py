@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth.cases_people import LEGACY
-from transforms.synth.money import monthly_pension, payments
-from transforms.synth.world import World
+from synth.cases_people import LEGACY
+from synth.money import monthly_pension, payments
+from synth.world import World
 
 PLACES = ("家中", "县医院", "乡镇卫生院", "市医院", "其他")
 ISSUERS = ("靖远县人民医院", "靖远县中医医院", "乡镇卫生院", "白银市第一人民医院")

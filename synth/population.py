@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
-from transforms.synth import ids, names
-from transforms.synth.world import World
+from synth import ids, names
+from synth.world import World
 
 AGE_SHARES = (5.5, 6.5, 6.5, 5.5, 4.5, 5.5, 8.0, 6.5, 6.0, 8.0, 8.5, 7.5,
               5.5, 5.5, 4.0, 2.8, 1.8, 0.9, 0.3, 0.08)

@@ -1,4 +1,4 @@
-"""A tiny synthetic county for docs and tests (``python -m transforms.synth.sample DIR``).
+"""A tiny synthetic county for docs and tests (``python -m synth.sample DIR``).
 
 Writes ``DIR/inbox`` and ``DIR/inbox.truth``: about 600 people, every anomaly
 kind at least once, well under a megabyte.
@@ -9,8 +9,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from synth.generate import generate
 from transforms.config import Config, load_config
-from transforms.synth.generate import generate
 
 SAMPLE_PEOPLE = 600
 SAMPLE_SEED = 2022

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth.world import World
+from synth.world import World
 
 NAT = np.datetime64("NaT", "s")
 SCHEME_START = np.datetime64("2010-07-01", "D")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth.groups import close_medical
-from transforms.synth.world import World
+from synth.groups import close_medical
+from synth.world import World
 
 SOURCES = ("d_ps", "d_health", "d_civil", "d_med")  # RULES §3 order of precedence
 SOURCE_KEYS = {"d_ps": "public_security", "d_health": "health", "d_civil": "civil_affairs",

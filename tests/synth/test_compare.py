@@ -1,8 +1,8 @@
 """Scoring a run's lists against the ground truth."""
 from __future__ import annotations
 
+from synth.compare import compare_lists
 from transforms.lists_schema import LISTS, columns
-from transforms.synth.compare import compare_lists
 
 
 def _write(out, truth, rows):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from transforms.normalise.name import WILDCARDS, normalise_name, pinyin_key
+from synth.oracle.identity import WILDCARDS, normalise_name, pinyin_key
 
 
 @functools.lru_cache(maxsize=500_000)

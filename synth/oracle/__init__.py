@@ -20,10 +20,10 @@ import dataclasses
 
 import pandas as pd
 
-from transforms.synth.oracle import deaths as death_rules
-from transforms.synth.oracle import rules
-from transforms.synth.oracle.match import DEPARTMENT, Ledger, match_table
-from transforms.synth.oracle.staging import stage
+from synth.oracle import deaths as death_rules
+from synth.oracle import rules
+from synth.oracle.match import DEPARTMENT, Ledger, match_table
+from synth.oracle.staging import stage
 
 
 @dataclasses.dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth.schemes import NAT, day, employers, month
-from transforms.synth.world import World
+from synth.schemes import NAT, day, employers, month
+from synth.world import World
 
 ASSISTANCE = {"城乡低保": "低保对象", "特困供养": "特困人员", "重度残疾": "重度残疾人"}
 CATEGORY_ORDER = ("特困人员", "低保对象", "重度残疾人", "返贫致贫人口", "计生两证户")

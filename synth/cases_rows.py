@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth.money import subsidies
-from transforms.synth.world import World
+from synth.money import subsidies
+from synth.world import World
 
 
 def _rows(world: World) -> np.ndarray:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.synth import ids, names
-from transforms.synth.oracle.names import compare
-from transforms.synth.world import World, objectify
+from synth import ids, names
+from synth.oracle.names import compare
+from synth.world import World, objectify
 
 FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 DEPARTMENT = ("household_registry", "cremations", "assistance", "death_certificates",
