@@ -25,14 +25,14 @@ def percent_text(rate: Decimal) -> str:
 def write_summary(sheet, county: County, township: str, as_of: dt.date, target_rate: Decimal,
                   mask_ids: bool, counts: dict[str, int | None], progress: dict | None,
                   formats: dict, stats: dict | None = None, with_status=frozenset(),
-                  book=None) -> None:
+                  book=None, footer: str = "") -> None:
     """Fill the summary sheet. ``counts[name]`` is None when the list was not built;
     ``stats`` is the township's figures.list_stats entry (statuses, money), ``with_status``
     the lists that carry case_status; ``book``
     the workbook, for the chart (none without it)."""
     stats = stats or {}
     sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 60)
+    sheet.set_column(1, 1, 84)
     sheet.set_column(2, 6, 11)
     put = sheet.write_string
     title = f"{county.name}{township}城乡居民基本养老保险数据比对核查清单"
@@ -51,26 +51,26 @@ def write_summary(sheet, county: County, township: str, as_of: dt.date, target_r
         row += 1
         title_ = labels.LIST_TITLE[name]
         sheet.write_url(row, 0, f"internal:'{title_}'!A1", string=title_)
-        put(row, 1, labels.LIST_HELP[name], formats["wrap"])
+        _wrapped(sheet, row, 1, labels.LIST_HELP[name], formats)
         if count is None:
             put(row, 2, NOT_BUILT)
             continue
-        sheet.write_number(row, 2, count, formats["int"])
+        sheet.write_number(row, 2, count, formats["int_center"])
         total += count
         entry = stats.get(name) or figures.empty_stats(name in with_status)
         for k, status in enumerate(figures.STATUSES, start=3):
             if entry["status"] is None:
-                put(row, k, NO_STATUS)
+                put(row, k, NO_STATUS, formats["center"])
             else:
-                sheet.write_number(row, k, entry["status"][status], formats["int"])
+                sheet.write_number(row, k, entry["status"][status], formats["int_center"])
     row += 1
     put(row, 0, "合计", formats["bold"])
-    sheet.write_number(row, 2, total, formats["int"])
+    sheet.write_number(row, 2, total, formats["int_center"])
     summed = figures.township_total(stats)
     for k, status in enumerate(figures.STATUSES, start=3):
         if summed["status"] is not None or with_status:
             value = summed["status"][status] if summed["status"] else 0
-            sheet.write_number(row, k, value, formats["int"])
+            sheet.write_number(row, k, value, formats["int_center"])
 
     row = _money(sheet, row + 2, summed, formats)
     row = _progress(sheet, row + 2, target_rate, progress, formats, book)
@@ -85,10 +85,18 @@ def write_summary(sheet, county: County, township: str, as_of: dt.date, target_r
     )
     for note in notes:
         row += 1
-        put(row, 1, note, formats["wrap"])
-    layout.print_setup(sheet, title, f"数据截止 {as_of.isoformat()}", township,
+        _wrapped(sheet, row, 1, note, formats)
+    layout.print_setup(sheet, title, f"数据截止 {as_of.isoformat()}", footer or township,
                        repeat_header_row=None)
     sheet.protect("", layout.PROTECTION)
+
+
+def _wrapped(sheet, row: int, col: int, text: str, formats: dict, width: int = 84) -> None:
+    """A text wrapped in its cell, the row as tall as its lines."""
+    sheet.write_string(row, col, text, formats["wrap"])
+    height = layout.row_height(layout.lines_needed(text, width))
+    if height:
+        sheet.set_row(row, height)
 
 
 def _money(sheet, row: int, summed: dict, formats: dict) -> int:

@@ -168,7 +168,7 @@ def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decima
         rows += len(data or [])
     counts = {name: (None if data is None else len(data)) for name, data in lists.items()}
     write_summary(summary, county, township, as_of, target_rate, mask_ids, counts, progress,
-                  formats, stats, with_status, book=book)
+                  formats, stats, with_status, book=book, footer=footer)
     book.close()
     return buffer.getvalue(), rows
 
@@ -200,6 +200,8 @@ def book_formats(book) -> dict:
         "text": book.add_format({"valign": "top"}),
         "yuan": book.add_format({"num_format": "#,##0.00"}),
         "int_left": book.add_format({"num_format": "0", "align": "left"}),
+        "int_center": book.add_format({"num_format": "0", "align": "center"}),
+        "center": book.add_format({"align": "center"}),
         "percent_left": book.add_format({"num_format": "0.00%", "align": "left"}),
         "percent": book.add_format({"num_format": "0.00%"}),
         "title": book.add_format({"bold": True, "font_size": 14}),
