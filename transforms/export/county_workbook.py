@@ -21,13 +21,8 @@ from transforms.config import County
 from transforms.export import figures, labels
 from transforms.export import sheet_layout as layout
 from transforms.export.files import OutputFile, write_bytes
-from transforms.export.workbooks import (
-    _fetch,
-    _list_sheet,
-    _list_tables,
-    book_formats,
-    new_book,
-)
+from transforms.export.workbooks import _fetch, _list_sheet, _list_tables
+from transforms.export.xlsx_book import book_formats, new_book
 
 FILE = "county.xlsx"
 

@@ -23,7 +23,7 @@ from transforms.export import figures, labels
 from transforms.export import sheet_layout as layout
 from transforms.export.files import OutputFile, table_columns, write_bytes
 from transforms.export.workbook_summary import percent_text
-from transforms.export.workbooks import book_formats, new_book
+from transforms.export.xlsx_book import book_formats, new_book
 from transforms.sqlfile import run_sql
 
 FILE = "progress.xlsx"

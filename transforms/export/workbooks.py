@@ -27,7 +27,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import xlsxwriter
 
 from transforms import lists_schema
 from transforms.config import County
@@ -44,6 +43,7 @@ from transforms.export.formatting import (
     order_sql,
 )
 from transforms.export.workbook_summary import percent_text, write_summary
+from transforms.export.xlsx_book import book_formats, new_book
 from transforms.normalise.id import mask
 
 log = logging.getLogger(__name__)
@@ -138,18 +138,6 @@ def _progress(con, township: str) -> dict | None:
     return dict(zip(lists_schema.PROGRESS, row)) if row else None
 
 
-def new_book(buffer, title: str, county: County, as_of: dt.date):
-    """A workbook that stores no formula and no run time (created = the as-of date)."""
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    book.set_properties({
-        "title": title,
-        "author": f"{county.name}城乡居民基本养老保险数据比对",
-        "created": dt.datetime.combine(as_of, dt.time()),
-    })
-    return book
-
-
 def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decimal,
               mask_ids: bool, lists: dict, progress: dict | None,
               stats: dict, with_status: frozenset[str]) -> tuple[bytes, int]:
@@ -185,28 +173,6 @@ def _figures_line(township: str, target_rate: Decimal, progress: dict | None) ->
     if progress.get("completion_rate") is not None:
         parts.append(f"任务完成率 {progress['completion_rate'] * 100:.2f}%")
     return "  ".join(parts)
-
-
-def book_formats(book) -> dict:
-    return {
-        **layout.answer_formats(book),
-        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                   "text_wrap": True, "valign": "vcenter"}),
-        "check": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1,
-                                  "text_wrap": True, "valign": "vcenter"}),
-        "money": book.add_format({"num_format": "0.00", "valign": "top"}),
-        "int": book.add_format({"num_format": "0", "valign": "top"}),
-        "decimal": book.add_format({"num_format": "0.0000", "valign": "top"}),
-        "text": book.add_format({"valign": "top"}),
-        "yuan": book.add_format({"num_format": "#,##0.00"}),
-        "int_left": book.add_format({"num_format": "0", "align": "left"}),
-        "int_center": book.add_format({"num_format": "0", "align": "center"}),
-        "center": book.add_format({"align": "center"}),
-        "percent_left": book.add_format({"num_format": "0.00%", "align": "left"}),
-        "percent": book.add_format({"num_format": "0.00%"}),
-        "title": book.add_format({"bold": True, "font_size": 14}),
-        "bold": book.add_format({"bold": True}),
-    }
 
 
 def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
