@@ -23,7 +23,7 @@ ANSWER_HEADERS = (labels.CHECK_RESULT, labels.CHECK_NOTE)
 WRAPPED = {"evidence": 32, "source_name": 9, "enterprise_identity": 11, "reason": 12,
            "action": 13, "death_sources": 11, "match_method": 11, "category": 9, "issue": 13}
 FIXED = {"id_number": 19, "source_id_number": 19, "name": 8, "village": 9, "township": 7,
-         labels.CHECK_RESULT: 8, labels.CHECK_NOTE: 18, "case_id": 10, "case_status": 7}
+         labels.CHECK_RESULT: 8, labels.CHECK_NOTE: 18, "case_id": 13, "case_status": 8}
 MAX_WIDTH = 24
 LINE_HEIGHT = 15  # points per line of 11-point text
 MAX_LINES = 15
