@@ -30,7 +30,7 @@ def headline(as_of: dt.date, stats: dict, with_status: bool, total: dict | None,
     e = escape
     text = f"截至 {e(as_of.isoformat())}，本次比对共列出待核查案件 <strong>{county['rows']}</strong> 件"
     if with_status and county["status"] is not None:
-        text += f"，其中较上次运行新增 <strong>{county['status']['new']}</strong> 件"
+        text += f"，其中新增 <strong>{county['status']['new']}</strong> 件（此前各次运行未列出）"
     money = county["money"]
     parts = [f"{e(labels.MONEY_AT_STAKE[c])} <strong>{yuan(money[c])}</strong> 元"
              for c in figures.MONEY_COLUMNS]

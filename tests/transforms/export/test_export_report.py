@@ -128,7 +128,7 @@ def test_new_cases_from_case_status_and_match_methods_chart(render, con, sample)
     con.execute("create table match_links (method varchar)")
     con.execute("insert into match_links values ('id'), ('id'), ('name_dob'), ('manual')")
     _, html = render()
-    assert "其中较上次运行新增 <strong>1</strong> 件" in html
+    assert "其中新增 <strong>1</strong> 件" in html
     methods = re.findall(r"<svg .*?</svg>", html, re.DOTALL)[-1]
     assert "比对方式" in methods and "身份证号码一致" in methods and "乡镇人工确认为同一人" in methods
 
