@@ -42,6 +42,7 @@ from transforms.export.formatting import (
     escape_text,
     order_sql,
 )
+from transforms.export.stamp import STAMP_SHEET, stamp_rows, warehouse_secret
 from transforms.export.workbook_summary import percent_text, write_summary
 from transforms.export.xlsx_book import book_formats, new_book
 from transforms.normalise.id import mask
@@ -50,7 +51,8 @@ log = logging.getLogger(__name__)
 
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
 _CODED = {"reason": labels.REASON, "issue": labels.REASON, "action": labels.REASON,
-          "match_method": labels.METHOD, "source": labels.SOURCE}
+          "match_method": labels.METHOD, "source": labels.SOURCE,
+          "case_status": labels.STATUS}
 
 
 def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: County,
@@ -74,12 +76,15 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
     note = f"input tables missing: {', '.join(missing)} (sheets header only)" if missing else None
     stats, _, with_status = figures.list_stats(con, configured, county.unknown_township)
     written = []
+    secret = warehouse_secret(con)
+    codes = {t.name: t.code for t in county.townships}
     for township in townships:
         where, params = _where(township, configured)
         lists = {name: _fetch(con, name, types, where, params) for name, types in tables.items()}
         progress = _progress(con, township)
+        stamp = stamp_rows(secret, township, codes.get(township, county.code), as_of)
         data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress,
-                               stats.get(township, {}), with_status)
+                               stats.get(township, {}), with_status, stamp)
         written.append(write_bytes(out, folder / f"{township}.xlsx", data, rows, note))
     keep = {(out / w.file).name for w in written}
     for stale in sorted(folder.glob("*.xlsx")):
@@ -124,7 +129,7 @@ def _fetch(con, name: str, types, where: str, params: dict) -> list[tuple] | Non
     cols = lists_schema.columns(name)
     select = ", ".join(f"src.{quote(c)}" for c in cols)
     sql = (f"select {select} from {quote(list_table(name))} as src where {where} "
-           f"order by {order_sql(cols, LIST_SORT)}")
+           f"order by {order_sql(lists_schema.sort_columns(name), LIST_SORT)}")
     log.debug("workbook rows:\n%s", sql)
     return con.execute(sql, params).fetchall()
 
@@ -140,7 +145,8 @@ def _progress(con, township: str) -> dict | None:
 
 def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decimal,
               mask_ids: bool, lists: dict, progress: dict | None,
-              stats: dict, with_status: frozenset[str]) -> tuple[bytes, int]:
+              stats: dict, with_status: frozenset[str],
+              stamp: list[tuple[str, str]]) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     title = f"{county.name}{township}城乡居民基本养老保险数据比对核查清单"
     book = new_book(buffer, title, county, as_of)
@@ -151,12 +157,13 @@ def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decima
     for name, data in lists.items():
         sheet = book.add_worksheet(labels.LIST_TITLE[name])
         _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats,
-                    title=f"{title}——{labels.LIST_TITLE[name]}",
+                    labels.check_choices(name), title=f"{title}——{labels.LIST_TITLE[name]}",
                     right=f"数据截止 {as_of.isoformat()}", footer=footer)
         rows += len(data or [])
     counts = {name: (None if data is None else len(data)) for name, data in lists.items()}
     write_summary(summary, county, township, as_of, target_rate, mask_ids, counts, progress,
                   formats, stats, with_status, book=book, footer=footer)
+    _stamp_sheet(book, stamp)
     book.close()
     return buffer.getvalue(), rows
 
@@ -175,9 +182,19 @@ def _figures_line(township: str, target_rate: Decimal, progress: dict | None) ->
     return "  ".join(parts)
 
 
+def _stamp_sheet(book, stamp: list[tuple[str, str]]) -> None:
+    """The very hidden ``_recon`` sheet (export/stamp.py): how an import knows the
+    workbook's township and date, whatever the file is called."""
+    sheet = book.add_worksheet(STAMP_SHEET)
+    for i, (key, value) in enumerate(stamp):
+        sheet.write_string(i, 0, key)
+        sheet.write_string(i, 1, value)
+    sheet.very_hidden()
+
+
 def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
-                formats: dict, *, title: str, right: str = "", footer: str = "",
-                answers: bool = True) -> None:
+                formats: dict, choices: tuple[str, ...] = labels.CHECK_CHOICES, *, title: str,
+                right: str = "", footer: str = "", answers: bool = True) -> None:
     """One list: Chinese headers, the rows, the answer columns (township workbooks), then
     widths, wrap, print setup and protection (sheet_layout)."""
     names = list(cols) + ([labels.CHECK_RESULT, labels.CHECK_NOTE] if answers else [])
@@ -214,9 +231,9 @@ def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
     if answers:
         check_col = names.index(labels.CHECK_RESULT)
         sheet.data_validation(1, check_col, last, check_col, {
-            "validate": "list", "source": list(labels.CHECK_CHOICES),
+            "validate": "list", "source": list(choices),
             "error_title": labels.CHECK_RESULT,
-            "error_message": "请从下拉列表选择：" + " / ".join(labels.CHECK_CHOICES)})
+            "error_message": "请从下拉列表选择：" + " / ".join(choices)})
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(rows), len(names) - 1)
     sheet.set_row(0, 32)
