@@ -18,7 +18,14 @@ from flows import settings  # noqa: F401  (offline settings before Prefect runs)
 from flows.lock import warehouse_lock
 from transforms.cases import apply_match_decisions, update_cases
 from transforms.config import DEFAULT_CONFIG_DIR, load_config
-from transforms.export import write_lists, write_manifest, write_report, write_township_workbooks
+from transforms.export import (
+    write_county_workbook,
+    write_lists,
+    write_manifest,
+    write_progress_xlsx,
+    write_report,
+    write_township_workbooks,
+)
 from transforms.ingest import ingest, write_data_docs
 from transforms.match import match_all
 from transforms.rules import build_lists
@@ -71,6 +78,10 @@ def export_step(con, out: Path, config, as_of: dt.date, mask_ids: bool, timings:
         outputs = write_lists(con, out, county=config.county)
         outputs += write_township_workbooks(con, out, config.county, as_of, mask_ids=mask_ids,
                                             target_rate=config.policy.target_rate)
+        outputs.append(write_progress_xlsx(con, out, config.county, as_of,
+                                           target_rate=config.policy.target_rate))
+        outputs.append(write_county_workbook(con, out, config.county, as_of, mask_ids=mask_ids,
+                                             target_rate=config.policy.target_rate))
         outputs.append(write_report(con, out, config.county, as_of,
                                     {"timings": timings, "version": _version()},
                                     target_rate=config.policy.target_rate))
