@@ -23,11 +23,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from transforms.export.labels import STEP
 from transforms.progress import Event
 
 OUR_LOGGERS = ("flows", "transforms", "expectations", "synth", "tests", "benchmarks")
-STEP_LABEL = {"ingest": "读入与校验", "match": "人员比对", "rules": "规则筛查", "export": "生成清单与工作簿",
-              "cases": "案件登记与核查结果", "publish": "发布输出", "lock": "数据仓库"}
+STEP_LABEL = {**{k: v for k, v in STEP.items() if k in ("ingest", "match", "rules", "cases",
+                                                          "export", "publish")},
+              "lock": "数据仓库"}
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 

@@ -178,7 +178,13 @@ class Reconciliation:
 
     def export(self) -> dict:
         from transforms import progress
-        from transforms.export import write_lists, write_report, write_township_workbooks
+        from transforms.export import (
+            write_county_workbook,
+            write_lists,
+            write_progress_xlsx,
+            write_report,
+            write_township_workbooks,
+        )
 
         req, config = self.request, self.request.config
         with self._step("export"):
@@ -189,6 +195,13 @@ class Reconciliation:
                 self.con, self.staging, config.county, req.as_of, mask_ids=req.mask_ids,
                 target_rate=config.policy.target_rate)
             faults.checkpoint("export", "workbooks_done")
+            for entry in (write_progress_xlsx(self.con, self.staging, config.county, req.as_of,
+                                              target_rate=config.policy.target_rate),
+                          write_county_workbook(self.con, self.staging, config.county,
+                                                req.as_of, mask_ids=req.mask_ids,
+                                                target_rate=config.policy.target_rate)):
+                outputs.append(entry)
+                progress.report("export", "workbook", entry.file, rows=entry.rows)
             outputs.append(write_report(
                 self.con, self.staging, config.county, req.as_of,
                 {"timings": self.timings, "version": version()},

@@ -44,5 +44,5 @@ def test_the_run_view_renders_every_event_kind_without_a_terminal():
         view(event)
     text = console.export_text()
     for expected in ("等待中（最多 60 秒）：run of pid 7", "接管其遗留的锁：run of pid 8",
-                     "pension/a.csv  1,200 行", "乌兰镇.xlsx  15 行", "✓ 读入与校验 完成"):
+                     "pension/a.csv  1,200 行", "乌兰镇.xlsx  15 行", "✓ 读入与清洗 完成"):
         assert expected in text, expected

@@ -60,7 +60,7 @@ def test_run_defaults_the_output_folder_and_ends_with_the_chinese_summary(
     assert manifest["as_of"] == AS_OF.isoformat()
     assert (tmp_path / "data" / "warehouse" / "recon.duckdb").is_file()
     text = result.output
-    assert text.index("对账开始") < text.index("读入与校验")  # a line at once
+    assert text.index("对账开始") < text.index("读入与清洗")  # a line at once
     for label in ("死亡未销户", "待人工确认", "本次新增案件", "案件状态", "新增", "隔离的数据行"):
         assert label in text, label
     assert f"报告：data/exports/{AS_OF.isoformat()}/report.html" in text

@@ -108,7 +108,8 @@ def runner(tmp_path_factory):
 def _compared(out: Path) -> dict[str, bytes]:
     """Lists, progress and workbooks: what must be byte-identical on a rerun."""
     files = sorted([*out.glob("lists/*.csv"), out / "progress.csv", out / "quarantine.csv",
-                    *out.glob("progress.xlsx"), *out.glob("townships/*.xlsx")])
+                    *out.glob("progress.xlsx"), *out.glob("county.xlsx"),
+                    *out.glob("townships/*.xlsx")])
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in files}
 
 

@@ -128,7 +128,7 @@ def test_progress_in_config_order_then_unknown(con, tmp_path, sample, config):
     rows = rows_of(tmp_path / "progress.csv")
     assert [r["township"] for r in rows] == ["北湾镇", "乌兰镇", "未知乡镇"]
     assert rows[0] == {"township": "北湾镇", "target": "1000", "completed": "900",
-                       "completion_rate": "0.9000", "eligible": "1200", "insured": "1100",
+                       "completed_this_week": "30", "completion_rate": "0.9000", "eligible": "1200", "insured": "1100",
                        "participation_rate": "0.9167", "gap_to_target": "76"}
     assert rows[2]["target"] == rows[2]["completion_rate"] == ""
 
