@@ -171,7 +171,8 @@ MONEY_AT_STAKE = {
 # Steps of the run (manifest timings), for the report.
 STEP = {"ingest": "读入与清洗", "data_docs": "数据质量报告", "match": "身份比对",
         "rules": "规则核查", "export": "生成输出文件", "history": "记录案件历史",
-        "manifest": "生成运行清单", "total": "合计"}
+        "manifest": "生成运行清单", "cases": "案件登记与核查结果", "publish": "发布输出",
+        "total": "合计"}
 
 # progress.xlsx (the notice's 进度表) and its channel sheet (CONTRACT §3).
 PROGRESS_SHEET = "进度表"

@@ -46,6 +46,7 @@ from transforms.export.stamp import STAMP_SHEET, stamp_rows, warehouse_secret
 from transforms.export.workbook_summary import percent_text, write_summary
 from transforms.export.xlsx_book import book_formats, new_book
 from transforms.normalise.id import mask
+from transforms.progress import report as report_progress
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
         data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress,
                                stats.get(township, {}), with_status, stamp)
         written.append(write_bytes(out, folder / f"{township}.xlsx", data, rows, note))
+        report_progress("export", "workbook", f"{township}.xlsx", rows=rows)
     keep = {(out / w.file).name for w in written}
     for stale in sorted(folder.glob("*.xlsx")):
         if stale.name not in keep:

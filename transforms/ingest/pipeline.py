@@ -8,6 +8,7 @@ memory at a time; every table is replaced inside one transaction.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -19,6 +20,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms import progress
 from transforms.config import Config, Table
 from transforms.ingest.columns import normalise_columns, row_reasons
 from transforms.ingest.discover import InboxFile, discover, sha256_of
@@ -38,6 +40,7 @@ from transforms.ingest.result import (
     files_table,
     quarantine_table,
 )
+from transforms.ingest.retry import with_retry
 from transforms.ingest.staging import (
     arrow_schema,
     duplicate_key,
@@ -63,7 +66,7 @@ def read_raw(found: InboxFile, table: Table) -> RawFile:
         if found.fmt in ("xlsx", "xls"):
             return from_grid(read_excel_grid(found.path), table, typed=True, check_width=False)
         return from_arrow(read_parquet_table(found.path), table)
-    except WholeFileError:
+    except (WholeFileError, OSError):  # OSError: retried by the caller (ingest.retry)
         raise
     except Exception as exc:  # no input may crash the run: an unreadable file is quarantined
         log.exception("%s: unreadable", found.file)
@@ -210,8 +213,14 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     files: list[FileResult] = []
     quarantine: list[dict] = []
     usable: dict[str, list[tuple[FileResult, InboxFile]]] = {t: [] for t in config.sources.tables}
+    retry = config.operations.read_retry.model_dump()
     for found in discover(Path(inbox), config, as_of):
-        result = FileResult(found.file, found.source, found.table, sha256_of(found.path),
+        try:
+            sha = with_retry(sha256_of, found.path, found.path, **retry)
+        except OSError as exc:
+            sha, found = "", dataclasses.replace(found, reason=CORRUPT_FILE)
+            log.warning("%s: unreadable: %s", found.file, exc)
+        result = FileResult(found.file, found.source, found.table, sha,
                             found.extract_date, found.stale)
         files.append(result)
         if found.reason:
@@ -219,6 +228,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
         else:
             usable[found.table].append((result, found))
 
+    progress.report("ingest", "found", total=len(files))
     contracts = _Contracts(timings)
     tables: dict[str, TableResult] = {}
     validations: dict = {}
@@ -228,11 +238,16 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
             parts = []
             for result, found in usable[name]:
                 try:
-                    raw = read_raw(found, spec)
+                    raw = with_retry(read_raw, found.path, found, spec, **retry)
+                except OSError as exc:
+                    exc = WholeFileError(CORRUPT_FILE, f"read failed: {exc}")
+                    quarantine.append(_whole_file(found, result, exc.reason, exc.detail))
+                    continue
                 except WholeFileError as exc:
                     quarantine.append(_whole_file(found, result, exc.reason, exc.detail))
                     continue
                 result.read = raw.read
+                progress.report("ingest", "file", found.file, rows=raw.read)
                 if raw.unmapped:
                     log.info("%s: columns not used: %s", found.file, ", ".join(raw.unmapped))
                 parts.append((result, found, raw))
@@ -246,6 +261,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
             start = time.perf_counter()
             write_staged(con, name, spec, staged)
             timings["write"] = timings.get("write", 0) + time.perf_counter() - start
+            progress.report("ingest", "table", name, rows=staged.num_rows)
             tables[name] = TableResult(name, spec.source, len(parts), staged.num_rows,
                                        validation is not None, stager.gx_failed)
             log.info("%s: %d files, %d rows staged, %d quarantined, %d duplicates", name,

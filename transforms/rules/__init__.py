@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 
 from transforms.config import Config
+from transforms.progress import report as report_progress
 from transforms.rules.policy_tables import build_policy_tables, years_in_play
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,10 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) 
     for module in (deceased_accounts, funeral_grants, contribution_issues, special_groups,
                    lapsed_payers, enterprise_scheme, unenrolled_residents, progress,
                    review_queue):
-        counts.update(module.build(con, ctx))
+        built = module.build(con, ctx)
+        counts.update(built)
+        report_progress("rules", "list", module.__name__.rsplit(".", 1)[-1],
+                        rows=sum(built.values()))
     validate(con)  # a broken contract is a bug in the rules: the run stops here
     counts = dict(sorted(counts.items()))
     log.info("lists built: %s", counts)
