@@ -92,8 +92,10 @@ def classify(path: Path, inbox: Path, config: Config, as_of: dt.date) -> InboxFi
         period = extract_period(matched[1])
         if period:
             extract_date = period[0]
-            # An extract is stale when even the last day of its period is too old.
-            stale = (as_of - period[1]).days > config.policy.stale_extract_days
+            # A file of an earlier year (contributions_2022.csv) is history, never stale;
+            # an extract is stale when even the last day of its period is too old.
+            history = len(matched[1]) == 4 and period[0].year < as_of.year
+            stale = not history and (as_of - period[1]).days > config.policy.stale_extract_days
         elif matched[1].isdigit():
             log.warning("%s: suffix %s is no date; read as a plain name", file, matched[1])
     if fmt is None:

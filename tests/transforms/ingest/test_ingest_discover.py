@@ -35,7 +35,8 @@ def test_extract_period(suffix, expect):
     ("participants_20261014.csv", False),   # 45 days before 2026-11-28: not yet stale
     ("participants_20261013.csv", True),    # 46 days
     ("participants_202610.csv", False),     # the month ends 2026-10-31: 28 days
-    ("participants_2025.csv", True),        # ends 2025-12-31
+    ("participants_2025.csv", False),       # an earlier year's file is history, not stale
+    ("participants_2026.csv", False),       # the as-of year: runs to 2026-12-31
     ("participants.csv", False),            # no date: never stale
 ])
 def test_staleness_from_the_end_of_the_extract_period(config, tmp_path, name, stale):
