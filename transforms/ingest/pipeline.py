@@ -161,11 +161,11 @@ class TableStager:
 
         validation = None
         if staged.num_rows:
-            from expectations.contracts import failing_rows, to_frame
+            from expectations.contracts import failing_rows
 
             runner = runner_factory()
             start = time.perf_counter()
-            validation = runner.validate(self.name, to_frame(staged), as_of)
+            validation = runner.validate(self.name, staged, as_of)
             failing = failing_rows(validation)
             if failing:
                 rids = sorted(failing)
