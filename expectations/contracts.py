@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,7 +130,7 @@ def _dates_back(result, dates: set[str]) -> None:
     import pandas as pd
 
     def back(value):
-        if isinstance(value, float) and value == value:
+        if isinstance(value, float) and not math.isnan(value):
             n = int(value)
             return pd.Timestamp(dt.date(n // 10000, n // 100 % 100, n % 100))
         return value

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pandas as pd
 import pyarrow as pa
 
 from expectations import build_suites
