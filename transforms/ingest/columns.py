@@ -20,6 +20,7 @@ from transforms.config import County, Table
 from transforms.ingest.staging import ARROW_TYPES, column_outputs
 from transforms.normalise.id import CONVERTED_15, MISSING, VALID, normalise_id
 from transforms.normalise.name import normalise_name, pinyin_key
+from transforms.normalise.sql import normalise_ids
 from transforms.normalise.values import (
     BadValue,
     is_empty,
@@ -34,7 +35,6 @@ from transforms.normalise.values import (
 log = logging.getLogger(__name__)
 
 USABLE_ID = (VALID, CONVERTED_15)
-_NUMBER_MARK = "\x00"  # prefix of an ID key whose cell held a number
 _SPACE = re.compile(r"\s+")
 _SEX = {"男": "男", "男性": "男", "M": "男", "MALE": "男", "1": "男",
         "女": "女", "女性": "女", "F": "女", "FEMALE": "女", "2": "女"}
@@ -102,11 +102,8 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
         names = [n for n, _ in column_outputs(key, column.type)]
         types = [ARROW_TYPES[t] for _, t in column_outputs(key, column.type)]
         if column.type == "id":
-            keyed = pc.fill_null(raw, "")
-            if numeric_id is not None:
-                marked = pc.binary_join_element_wise(_NUMBER_MARK, keyed, "")
-                keyed = pc.if_else(pc.fill_null(numeric_id, False), marked, keyed)
-            number, status, birth = per_distinct(keyed, _id, [types[0], types[2], types[3]])
+            # Set-wise in SQL (every ID is distinct); the Python reference for the rest.
+            number, status, birth = normalise_ids(raw, numeric_id, _id_reference)
             out.update(zip(names, (number, _raw(raw), status, birth)))
         elif column.type == "name":
             name, pinyin = per_distinct(raw, _name, [types[0], types[2]])
@@ -126,9 +123,8 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
     return out, errors
 
 
-def _id(key: str):
-    from_number = key.startswith(_NUMBER_MARK)
-    result = normalise_id(key[1:] if from_number else key, from_number=from_number)
+def _id_reference(text: str, from_number: bool):
+    result = normalise_id(text, from_number=from_number)
     return result.id_number, result.status, result.birth_date
 
 
