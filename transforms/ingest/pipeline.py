@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from transforms.config import Config, Table
+from transforms.ingest import csv_fast
 from transforms.ingest.columns import normalise_columns, row_reasons
 from transforms.ingest.discover import InboxFile, discover, sha256_of
 from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile, from_arrow, from_grid
@@ -57,6 +58,11 @@ def read_raw(found: InboxFile, table: Table) -> RawFile:
     """One readable file as text columns; WholeFileError when it cannot be read."""
     try:
         if found.fmt == "csv":
+            if found.path.stat().st_size >= csv_fast.FAST_MIN_BYTES:
+                try:
+                    return csv_fast.read_csv_fast(found.path, table)
+                except csv_fast.NotFast as exc:
+                    log.info("%s: read by the Python path (%s)", found.file, exc)
             rows, encoding = read_csv_grid(found.path)
             log.debug("%s: %d records, %s", found.file, len(rows), encoding)
             return from_grid(rows, table, typed=False, check_width=True)

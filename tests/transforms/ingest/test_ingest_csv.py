@@ -114,3 +114,14 @@ def test_a_tab_separated_export_saved_as_csv_is_read_by_columns(config, inbox, r
     assert csv_delimiter("公民身份号码\t姓名\t性别\n620421197005204004\t张三\t男\n") == "\t"
     # an ID typed with a tab inside a comma-separated file stays comma-separated
     assert csv_delimiter("公民身份号码,姓名,性别\n620421\t197005204004,张三,男\n") == ","
+
+
+@pytest.fixture(autouse=True, params=["python", "duckdb"])
+def csv_reader(request, monkeypatch):
+    """Every case of this module through both CSV paths: DuckDB's reader (with its
+    fallback to the Python reader) must give what the Python reader gives."""
+    from transforms.ingest import csv_fast
+
+    if request.param == "duckdb":
+        monkeypatch.setattr(csv_fast, "FAST_MIN_BYTES", 0)
+    return request.param
