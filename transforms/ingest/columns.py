@@ -19,7 +19,7 @@ from pypinyin.constants import PHRASES_DICT
 from transforms.config import County, Table
 from transforms.ingest.staging import ARROW_TYPES, column_outputs
 from transforms.normalise.id import CONVERTED_15, MISSING, VALID, normalise_id
-from transforms.normalise.name import normalise_name, pinyin_key
+from transforms.normalise.name import normalise_names, pinyin_key
 from transforms.normalise.sql import normalise_ids
 from transforms.normalise.values import (
     BadValue,
@@ -106,7 +106,7 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
             number, status, birth = normalise_ids(raw, numeric_id, _id_reference)
             out.update(zip(names, (number, _raw(raw), status, birth)))
         elif column.type == "name":
-            name, pinyin = per_distinct(raw, _name, [types[0], types[2]])
+            name, pinyin = _names(raw, [types[0], types[2]])
             out.update(zip(names, (name, _raw(raw), pinyin)))
         elif column.type == "township":
             fn = lambda v: (normalise_township(v, county.township_names, county.aliases,
@@ -128,9 +128,13 @@ def _id_reference(text: str, from_number: bool):
     return result.id_number, result.status, result.birth_date
 
 
-def _name(raw: str | None):
-    name = normalise_name(raw)
-    return name, name_pinyin(name)
+def _names(values: pa.Array, types: list[pa.DataType]) -> list[pa.Array]:
+    """Names and their pinyin keys, per distinct name (one OpenCC call for all)."""
+    encoded = pc.dictionary_encode(values)
+    names = normalise_names(encoded.dictionary.to_pylist())
+    pinyins = [name_pinyin(n) for n in names]
+    return [pa.array(names, types[0]).take(encoded.indices),
+            pa.array(pinyins, types[1]).take(encoded.indices)]
 
 
 @functools.cache

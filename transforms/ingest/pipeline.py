@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -194,14 +195,28 @@ class TableStager:
 
 
 class _Contracts:
-    """One GX context per run, created only when some table has rows (GX takes ~2 s to load)."""
+    """One GX context per run, created only when some table has rows.
+
+    Importing GX takes 2-7 s (scipy, altair, ...). ``warm_up`` imports it in a
+    background thread while the files are read: reading and normalising run
+    mostly in DuckDB and Arrow, outside the GIL.
+    """
 
     def __init__(self, timings: dict):
-        self.timings, self.runner = timings, None
+        self.timings, self.runner, self._import = timings, None, None
+
+    def warm_up(self) -> None:
+        def load():
+            import great_expectations  # noqa: F401
+
+        self._import = threading.Thread(target=load, name="gx-import", daemon=True)
+        self._import.start()
 
     def __call__(self):
         if self.runner is None:
             start = time.perf_counter()
+            if self._import is not None:
+                self._import.join()
             from expectations.contracts import ContractRunner
 
             self.runner = ContractRunner()
@@ -218,7 +233,8 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     usable: dict[str, list[tuple[FileResult, InboxFile]]] = {t: [] for t in config.sources.tables}
     for found in discover(Path(inbox), config, as_of):
         result = FileResult(found.file, found.source, found.table, sha256_of(found.path),
-                            found.extract_date, found.stale)
+                            found.extract_date, found.stale, age_days=found.age_days,
+                            extract_kind=found.extract_kind)
         files.append(result)
         if found.reason:
             quarantine.append(_whole_file(found, result, found.reason))
@@ -226,6 +242,8 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
             usable[found.table].append((result, found))
 
     contracts = _Contracts(timings)
+    if any(usable.values()):
+        contracts.warm_up()
     tables: dict[str, TableResult] = {}
     validations: dict = {}
     with transaction(con):

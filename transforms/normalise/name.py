@@ -20,16 +20,36 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-def normalise_name(raw: object) -> str | None:
-    """The comparable form of a name; None when nothing is left."""
+def _prepared(raw: object) -> str:
+    """A name before traditional -> simplified: NFKC, no spaces, one separator."""
     if raw is None:
-        return None
+        return ""
     text = unicodedata.normalize("NFKC", str(raw))
     text = _DROP.sub("", text)
-    text = _SEPARATORS.sub(MIDDLE_DOT, text).strip(MIDDLE_DOT)
+    return _SEPARATORS.sub(MIDDLE_DOT, text).strip(MIDDLE_DOT)
+
+
+def normalise_name(raw: object) -> str | None:
+    """The comparable form of a name; None when nothing is left."""
+    text = _prepared(raw)
     if not text:
         return None
     return _t2s().convert(text)
+
+
+def normalise_names(raws: list[object]) -> list[str | None]:
+    """``normalise_name`` of many names, with one OpenCC call for all of them.
+
+    A prepared name holds no whitespace, so the names travel joined by newlines
+    (OpenCC converts phrase by phrase and no phrase spans a newline).
+    """
+    prepared = [_prepared(r) for r in raws]
+    present = [p for p in prepared if p]
+    converted = _t2s().convert("\n".join(present)).split("\n") if present else []
+    if len(converted) != len(present):  # never seen; stay exact if it happens
+        converted = [_t2s().convert(p) for p in present]
+    it = iter(converted)
+    return [next(it) if p else None for p in prepared]
 
 
 @functools.lru_cache(maxsize=200_000)
