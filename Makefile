@@ -13,7 +13,7 @@ AS_OF ?= $(shell date +%F)
 INBOX ?= data/inbox
 WAREHOUSE ?= data/warehouse/recon.duckdb
 
-.PHONY: help setup demo run serve test bench bench-match check clean
+.PHONY: help setup demo run serve test bench bench-province bench-run bench-match check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,7 +40,13 @@ serve: setup ## keep running, starting the flow nightly at 01:30 Asia/Shanghai
 test: setup ## run the test suite
 	$(PY) -m pytest
 
-bench: setup ## scale benchmark: ingest + run on a synthetic county, writes benchmarks/results/*.json
+bench: setup ## scale benchmark: 0.5 M and 2 M people, per stage, writes benchmarks/results/scale.json
+	$(PY) -m benchmarks.bench_scale --people 500000 2000000
+
+bench-province: setup ## scale benchmark: a province of 25 M people, into benchmarks/results/scale.json
+	$(PY) -m benchmarks.bench_scale --people 25000000 --no-startup
+
+bench-run: setup ## one synthetic county through the flow, writes benchmarks/results/run.json
 	$(PY) -m benchmarks.bench_run
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
