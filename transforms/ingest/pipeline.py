@@ -93,7 +93,11 @@ def _whole_file(found: InboxFile, result: FileResult, reason: str, detail: str =
 
 
 def _count(values: pa.Array) -> Counter:
-    return Counter(values.to_pylist()) if len(values) else Counter()
+    if not len(values):
+        return Counter()
+    counts = pc.value_counts(values)
+    return Counter(dict(zip(counts.field("values").to_pylist(),
+                            counts.field("counts").to_pylist())))
 
 
 class TableStager:
