@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-
 CPU: dict[str, float] = {}  # CPU seconds (all threads) per stage: steadier on a busy machine
 
 
