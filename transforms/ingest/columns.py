@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pypinyin.constants import PHRASES_DICT
 
 from transforms.config import County, Table
 from transforms.ingest.staging import ARROW_TYPES, column_outputs
@@ -150,6 +149,8 @@ def name_pinyin(name: str | None) -> str | None:
     the pinyin of its characters one by one. pinyin_key costs ~15 us a call, a
     cache lookup far less: 380k distinct names take ~1 s instead of ~6 s.
     """
+    from pypinyin.constants import PHRASES_DICT
+
     if not name:
         return pinyin_key(name)
     n = len(name)

@@ -5,8 +5,6 @@ import functools
 import re
 import unicodedata
 
-import opencc
-from pypinyin import Style, lazy_pinyin
 
 MIDDLE_DOT = "\u00b7"
 # Look-alike separators in minority names (after NFKC, which folds full-width).
@@ -16,7 +14,11 @@ WILDCARDS = frozenset("?*")
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
+def _t2s():
+    # Imported when first used: pypinyin and opencc load their dictionaries (~1 s),
+    # which `recon --help` and a run on an empty inbox never need.
+    import opencc
+
     return opencc.OpenCC("t2s")
 
 
@@ -57,4 +59,6 @@ def pinyin_key(name: str | None) -> str | None:
     """Toneless pinyin, space-free, of a normalised name (homophones collide)."""
     if not name:
         return None
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(name, style=Style.NORMAL, errors="default"))
