@@ -92,8 +92,13 @@ def _parse(kind: str) -> Callable:
 
 
 def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.Array | None,
-                      county: County) -> tuple[dict[str, pa.Array], list[pa.Array]]:
-    """Staging columns from text columns, and the parse errors (one array per column)."""
+                      county: County, names_cache: dict | None = None,
+                      ) -> tuple[dict[str, pa.Array], list[pa.Array]]:
+    """Staging columns from text columns, and the parse errors (one array per column).
+
+    ``names_cache`` (raw name -> (name, pinyin)) is shared by the tables of one run:
+    the same people appear in most tables.
+    """
     out: dict[str, pa.Array] = {}
     errors: list[pa.Array] = []
     for key, column in table.columns.items():
@@ -105,7 +110,8 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
             number, status, birth = normalise_ids(raw, numeric_id, _id_reference)
             out.update(zip(names, (number, _raw(raw), status, birth)))
         elif column.type == "name":
-            name, pinyin = _names(raw, [types[0], types[2]])
+            name, pinyin = _names(raw, [types[0], types[2]],
+                                  {} if names_cache is None else names_cache)
             out.update(zip(names, (name, _raw(raw), pinyin)))
         elif column.type == "township":
             fn = lambda v: (normalise_township(v, county.township_names, county.aliases,
@@ -127,13 +133,17 @@ def _id_reference(text: str, from_number: bool):
     return result.id_number, result.status, result.birth_date
 
 
-def _names(values: pa.Array, types: list[pa.DataType]) -> list[pa.Array]:
-    """Names and their pinyin keys, per distinct name (one OpenCC call for all)."""
+def _names(values: pa.Array, types: list[pa.DataType], cache: dict) -> list[pa.Array]:
+    """Names and their pinyin keys, per distinct name not yet in ``cache`` (one OpenCC
+    call for all of them)."""
     encoded = pc.dictionary_encode(values)
-    names = normalise_names(encoded.dictionary.to_pylist())
-    pinyins = [name_pinyin(n) for n in names]
-    return [pa.array(names, types[0]).take(encoded.indices),
-            pa.array(pinyins, types[1]).take(encoded.indices)]
+    distinct = encoded.dictionary.to_pylist()
+    new = [v for v in distinct if v not in cache]
+    for raw, name in zip(new, normalise_names(new)):
+        cache[raw] = (name, name_pinyin(name))
+    done = [cache[v] for v in distinct]
+    return [pa.array([d[0] for d in done], types[0]).take(encoded.indices),
+            pa.array([d[1] for d in done], types[1]).take(encoded.indices)]
 
 
 @functools.cache

@@ -104,12 +104,14 @@ class TableStager:
     """Stages the readable files of one table and keeps their accounting."""
 
     def __init__(self, name: str, spec: Table, config: Config,
-                 parts: list[tuple[FileResult, InboxFile, RawFile]]):
+                 parts: list[tuple[FileResult, InboxFile, RawFile]],
+                 names_cache: dict | None = None):
         self.name, self.spec, self.config, self.parts = name, spec, config, parts
         sizes = [raw.columns.num_rows for _, _, raw in parts]
         self.offsets = [sum(sizes[:i]) for i in range(len(sizes))]
         self.n = sum(sizes)
         self.quarantine: list[dict] = []
+        self.names_cache: dict = names_cache if names_cache is not None else {}
         self.duplicates: Counter = Counter()
         self.gx_failed = 0
 
@@ -143,7 +145,8 @@ class TableStager:
         texts = {k: self._concat(lambda f, raw, k=k: raw.text(k)) for k in self.spec.columns}
         numeric = self._concat(lambda f, raw: raw.numeric_id if raw.numeric_id is not None
                                else pa.repeat(False, raw.columns.num_rows))
-        out, errors = normalise_columns(self.spec, texts, numeric, self.config.county)
+        out, errors = normalise_columns(self.spec, texts, numeric, self.config.county,
+                                        self.names_cache)
         reasons = row_reasons(self.spec, out, texts, errors, self.n)
         del texts, numeric, errors  # one table at a time in memory: drop what is done
         # _rid n is the row at position n - 1 of the files concatenated in path order.
@@ -246,6 +249,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
             usable[found.table].append((result, found))
 
     contracts = _Contracts(timings)
+    names_cache: dict = {}  # raw name -> (name, pinyin), across the tables of this run
     if any(usable.values()):
         contracts.warm_up()
     tables: dict[str, TableResult] = {}
@@ -265,7 +269,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                     log.info("%s: columns not used: %s", found.file, ", ".join(raw.unmapped))
                 parts.append((result, found, raw))
             timings["read"] = timings.get("read", 0) + time.perf_counter() - start
-            stager = TableStager(name, spec, config, parts)
+            stager = TableStager(name, spec, config, parts, names_cache)
             staged, validation = stager.stage(con, contracts, as_of, timings)
             stager.account(staged)
             quarantine += stager.quarantine

@@ -70,15 +70,25 @@ def fill_outside(domain: pa.Array, values: pa.Array, results: list[pa.Array],
 def normalise_ids(raw: pa.Array, from_number: pa.Array | None,
                   reference: Callable) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(id_number, status, birth_date) of every raw ID; ``reference(text, from_number)``
-    is the Python normaliser for values outside the SQL domain."""
+    is the Python normaliser for values outside the SQL domain.
+
+    Once per distinct (cell text, held a number) within the column: a payment table
+    holds each person's ID once a month.
+    """
     n = len(raw)
-    numbers = from_number if from_number is not None else pa.repeat(False, n)
-    table = run(read_sql("staging/normalise_ids"), raw_ids=pa.table({"v": raw, "n": pc.fill_null(numbers, False)}))
-    results = [table.column(c).combine_chunks() for c in ("id_number", "status", "birth_date")]
-    results = [results[0].cast(pa.string()), results[1].cast(pa.string()),
-               results[2].cast(pa.date32())]
-    keyed = pc.binary_join_element_wise(
-        pc.if_else(pc.fill_null(numbers, False), "1", "0"), pc.fill_null(raw, ""), "")
-    return tuple(fill_outside(table.column("domain").combine_chunks(), keyed, results,
-                              lambda k: reference(k[1:], k[0] == "1"),
-                              [pa.string(), pa.string(), pa.date32()]))
+    numbers = pc.fill_null(from_number, False) if from_number is not None \
+        else pa.repeat(False, n)
+    keyed = pc.binary_join_element_wise(pc.if_else(numbers, "1", "0"), pc.fill_null(raw, ""),
+                                        "")
+    encoded = pc.dictionary_encode(keyed)
+    distinct = encoded.dictionary
+    table = run(read_sql("staging/normalise_ids"), raw_ids=pa.table({
+        "v": pc.utf8_slice_codeunits(distinct, 1),
+        "n": pc.equal(pc.utf8_slice_codeunits(distinct, 0, 1), "1")}))
+    results = [table.column("id_number").combine_chunks().cast(pa.string()),
+               table.column("status").combine_chunks().cast(pa.string()),
+               table.column("birth_date").combine_chunks().cast(pa.date32())]
+    results = fill_outside(table.column("domain").combine_chunks(), distinct, results,
+                           lambda k: reference(k[1:], k[0] == "1"),
+                           [pa.string(), pa.string(), pa.date32()])
+    return tuple(r.take(encoded.indices) for r in results)
