@@ -5,7 +5,6 @@ import functools
 import re
 import unicodedata
 
-
 MIDDLE_DOT = "\u00b7"
 # Look-alike separators in minority names (after NFKC, which folds full-width).
 _SEPARATORS = re.compile("[\u2022\u30fb\uff65\u2027\u2219\u22c5\u00b7\u0387\u16eb\u2e31.\uff0e]+")
