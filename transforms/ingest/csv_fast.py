@@ -2,10 +2,13 @@
 
 The header is found on the first records (Python ``csv``, a few lines); the data
 rows are read by ``read_csv`` with every column as text and strict field counts.
-A file DuckDB does not read exactly as the Python reader would (a record whose
-field count differs from the header's, a blank line that would shift the row
-numbers, a NUL byte, a quote it rejects) raises ``NotFast`` and is read by the
-Python path instead, which quarantines the mismatched rows with their numbers.
+Records whose field count differs from the header's are rejected by DuckDB
+(``store_rejects``) and quarantined with their row: the physical line minus the
+lines above the data, exact because the file's line count is checked to equal
+its records (no record spans lines). A file DuckDB does not read exactly as the
+Python reader would (a blank line that would shift the row numbers, a NUL byte,
+a record over several lines, any other rejection) raises ``NotFast`` and is read
+by the Python path instead.
 GB18030/GBK files are transcoded to UTF-8 in a streaming pass first: DuckDB has
 no GB18030 decoder offline.
 """
@@ -20,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -98,6 +102,7 @@ def read_csv_fast(path: Path, table: Table) -> RawFile:
             data = f.read()
         if b"\x00" in data or _BLANK_LINE.search(data):
             raise NotFast("NUL byte or blank line")
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         del data
         records, ends, delimiter = _head(source)
         match = find_header(records, table)
@@ -109,21 +114,56 @@ def read_csv_fast(path: Path, table: Table) -> RawFile:
         if ends[match.row_index] != match.row_index + 1:
             raise NotFast("a header record spans lines")
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))  # ints only
+        skip = match.row_index + 1
         sql = (f"select * from read_csv($path, header = false, delim = $delim, quote = '\"', "
                f"escape = '\"', skip = $skip, columns = {{{columns}}}, all_varchar = true, "
                "strict_mode = true, null_padding = false, auto_detect = false, "
-               "parallel = true)")
+               "ignore_errors = true, store_rejects = true, parallel = true)")
         try:
             arrow = con.sql(sql, params={"path": str(source), "delim": delimiter,
-                                         "skip": match.row_index + 1}).to_arrow_table()
+                                         "skip": skip}).to_arrow_table()
+            rejects = con.execute("select distinct line, error_type, csv_line from reject_errors "
+                                  "order by line").fetchall()
         except duckdb.Error as exc:
             raise NotFast(f"DuckDB: {exc}") from exc
-    log.debug("%s: %d records by DuckDB, %s", path.name, arrow.num_rows, encoding)
+    log.debug("%s: %d records by DuckDB, %d rejected, %s", path.name, arrow.num_rows,
+              len(rejects), encoding)
+    mismatched = _mismatched(rejects, skip, width, delimiter, match.headers)
+    records = arrow.num_rows + len(rejects)
+    if skip + records != lines:  # a record spans lines: line numbers are no row numbers
+        raise NotFast(f"{lines} lines for {skip} + {records} records")
+    positions = np.arange(1, records + 1, dtype=np.int32)
+    if rejects:
+        positions = np.delete(positions, [line - skip - 1 for line, _, _ in rejects])
     texts = [pc.fill_null(arrow.column(i).combine_chunks(), "") for i in range(width)]
     joined = pc.binary_join_element_wise(*texts, "") if width > 1 else texts[0]
     keep = pc.invert(pc.match_substring_regex(joined, f"^{_BLANK}$"))
-    numbers = pc.indices_nonzero(keep)
+    numbers = pa.array(positions).filter(keep)
     kept = [t.filter(keep) for t in texts]
     return RawFile(keys=unique_keys(match.headers, width), columns=_table(kept),
-                   mapping=match.mapping, row_numbers=pc.add(numbers, 1).cast(pa.int32()),
-                   numeric_id=None, read=len(numbers), unmapped=match.unmapped)
+                   mapping=match.mapping, row_numbers=numbers, numeric_id=None,
+                   read=len(numbers) + len(mismatched), mismatched=mismatched,
+                   unmapped=match.unmapped)
+
+
+_FIELD_COUNT = ("TOO MANY COLUMNS", "MISSING COLUMNS")
+
+
+def _mismatched(rejects: list[tuple], skip: int, width: int, delimiter: str,
+                headers: list[str]) -> list[tuple[int, dict]]:
+    """(row, raw values) of the records DuckDB rejected for their field count, as the
+    Python reader quarantines them; NotFast for any other rejection."""
+    out = []
+    for line, error, text in rejects:
+        if error not in _FIELD_COUNT or text is None:
+            raise NotFast(f"line {line}: {error}")
+        try:
+            # the record without line ends (DuckDB gives a CRLF file's line as "\n...")
+            [fields] = list(csv.reader([text.strip("\r\n")], delimiter=delimiter))
+        except (csv.Error, ValueError) as exc:
+            raise NotFast(f"line {line}: {exc}") from exc
+        if len(fields) == width:
+            raise NotFast(f"line {line}: {len(fields)} fields after all")
+        if "".join(fields).strip():  # a blank record is no data row (Python path)
+            out.append((line - skip, dict(zip(unique_keys(headers, len(fields)), fields))))
+    return out

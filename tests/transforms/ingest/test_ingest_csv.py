@@ -125,3 +125,29 @@ def csv_reader(request, monkeypatch):
     if request.param == "duckdb":
         monkeypatch.setattr(csv_fast, "FAST_MIN_BYTES", 0)
     return request.param
+
+
+@pytest.mark.parametrize("quoted_newline", [False, True])
+def test_duckdb_reader_quarantines_field_counts_as_the_python_reader(config, tmp_path,
+                                                                     quoted_newline):
+    """Rows with another field count come out of DuckDB's rejects with the row numbers the
+    Python reader gives; a record over two lines sends the file to the Python reader."""
+    from transforms.ingest.csv_fast import NotFast, read_csv_fast
+    from transforms.ingest.frame import from_grid
+    from transforms.ingest.readers import read_csv_grid
+
+    village = "一组\n二组" if quoted_newline else "一组"
+    rows = [participant(ID1, **{"村（社区）": village}), participant(ID2)[:5],
+            participant(ID2) + ["备注"], participant(ID2)]
+    path = write_csv(tmp_path / "participants.csv", headers(config, "participants"), rows)
+    table = config.sources.tables["participants"]
+    expected = from_grid(read_csv_grid(path)[0], table, typed=False, check_width=True)
+    if quoted_newline:
+        with pytest.raises(NotFast):
+            read_csv_fast(path, table)
+        return
+    got = read_csv_fast(path, table)
+    assert got.row_numbers.to_pylist() == expected.row_numbers.to_pylist() == [1, 4]
+    assert got.mismatched == expected.mismatched
+    assert [n for n, _ in got.mismatched] == [2, 3]
+    assert got.columns.equals(expected.columns) and got.read == expected.read == 4
