@@ -53,7 +53,7 @@ bench-match: setup ## matching accuracy and speed against ground truth and Splin
 	$(PY) -m benchmarks.bench_match
 
 check: setup ## lint
-	.venv/bin/ruff check flows transforms expectations tests benchmarks
+	.venv/bin/ruff check flows transforms synth expectations tests benchmarks
 
 clean: ## remove generated data (keeps .venv)
 	rm -rf data/inbox data/warehouse data/exports data/synth .prefect

@@ -78,7 +78,7 @@ def county(base: Path, people: int, seed: int, as_of: str) -> dict:
     run = _rss_of([RECON, "run", "--inbox", str(inbox), "--out", str(out), "--as-of", as_of,
                    "--warehouse", str(base / f"run{people}.duckdb")])
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    from transforms.synth.compare import compare_lists
+    from synth.compare import compare_lists
 
     scores = compare_lists(out, truth)
     rows_read = sum(i["read"] for i in manifest["inputs"])

@@ -98,6 +98,7 @@ class Policy(_Strict):
     inheritable_subsidy_since: dt.date = dt.date(2014, 2, 21)
     county_paid_minimum: Decimal = Decimal(100)
     stale_extract_days: int = 45
+    decision_grace_days: int = Field(default=30, ge=0)  # RULES §8 已处理
 
     @model_validator(mode="after")
     def _check(self) -> Policy:
@@ -178,20 +179,51 @@ class Matching(_Strict):
     scores: MatchScores
 
 
+class Schedules(_Strict):
+    timezone: str = "Asia/Shanghai"
+    nightly: str = "0 2 * * *"
+    weekly: str = "0 7 * * 1"
+    wait_seconds: int = Field(default=3600, ge=0)
+
+
+class Server(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=4200, ge=1, le=65535)
+
+
+class Audit(_Strict):
+    retention_days: int = Field(default=400, ge=183)  # the law asks for at least 6 months
+
+
+class FeedbackLimits(_Strict):
+    max_file_bytes: int = Field(default=20_000_000, gt=0)
+    max_unzipped_bytes: int = Field(default=200_000_000, gt=0)
+
+
+class Operations(_Strict):
+    schedules: Schedules = Schedules()
+    server: Server = Server()
+    audit: Audit = Audit()
+    feedback: FeedbackLimits = FeedbackLimits()
+
+
 class Config(_Strict):
     county: County
     policy: Policy
     sources: Sources
     matching: Matching
+    operations: Operations
     directory: Path
 
 
 _FILES = {"county": (County, "county.yaml"), "policy": (Policy, "policy.yaml"),
-          "sources": (Sources, "sources.yaml"), "matching": (Matching, "matching.yaml")}
+          "sources": (Sources, "sources.yaml"), "matching": (Matching, "matching.yaml"),
+          "operations": (Operations, "operations.yaml")}
 
 
 def load_config(directory: Path | str = DEFAULT_CONFIG_DIR) -> Config:
-    """Read and validate county.yaml, policy.yaml, sources.yaml and matching.yaml."""
+    """Read and validate county.yaml, policy.yaml, sources.yaml, matching.yaml and
+    operations.yaml."""
     directory = Path(directory)
     parts = {}
     for key, (model, filename) in _FILES.items():

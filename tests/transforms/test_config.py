@@ -85,3 +85,12 @@ def test_a_missing_file_is_named(config_dir):
     (config_dir / "county.yaml").unlink()
     with pytest.raises(ConfigError, match=r"county\.yaml: file not found"):
         load_config(config_dir)
+
+
+def test_operations_defaults_are_the_contract_schedules(config):
+    ops = config.operations
+    assert (ops.schedules.nightly, ops.schedules.weekly, ops.schedules.timezone) == \
+        ("0 2 * * *", "0 7 * * 1", "Asia/Shanghai")
+    assert (ops.server.host, ops.server.port) == ("127.0.0.1", 4200)
+    assert ops.audit.retention_days == 400
+    assert config.policy.decision_grace_days == 30
