@@ -21,7 +21,7 @@ from transforms.sqlfile import read_sql
 
 log = logging.getLogger(__name__)
 
-MACRO_FILES = ("staging/macro_id", "staging/macro_values")
+MACRO_FILES = ("staging/macro_id",)
 _LOCK = threading.Lock()
 
 
