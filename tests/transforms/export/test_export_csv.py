@@ -188,7 +188,8 @@ def test_dates_typed_as_timestamps_still_format(con, tmp_path, insert, make_id):
 
 
 _TEXTS = st.one_of(st.none(), st.text(max_size=12),
-                   st.sampled_from(["", " ", '"', ",", "\r\n", "=1+2", "-3", "\t", "a\"b", "NULL"]))
+                   st.sampled_from(["", " ", '"', ",", "\r\n", "=1+2", "-3", "\t", "a\"b", "NULL", "#",
+                                   "1#2", "\\N", "\\"]))
 
 
 @settings(max_examples=40, deadline=None)
