@@ -14,7 +14,7 @@ DEMO_SEED ?= 7
 RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
            $(if $(WAREHOUSE),--warehouse $(WAREHOUSE)) $(if $(OUT),--out $(OUT))
 
-.PHONY: help setup demo run serve test bench bench-match bench-startup check clean
+.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,7 +41,13 @@ serve: setup ## Prefect server on 127.0.0.1:4200 + the nightly (02:00) and weekl
 test: setup ## run the test suite
 	$(PY) -m pytest
 
-bench: setup ## scale benchmark: ingest + run on a synthetic county, writes benchmarks/results/*.json
+bench: setup ## scale benchmark: 0.5 M and 2 M people, per stage, writes benchmarks/results/scale.json
+	$(PY) -m benchmarks.bench_scale --people 500000 2000000
+
+bench-province: setup ## scale benchmark: a province of 25 M people, into benchmarks/results/scale.json
+	$(PY) -m benchmarks.bench_scale --people 25000000 --no-startup
+
+bench-run: setup ## one synthetic county through the flow, writes benchmarks/results/run.json
 	$(PY) -m benchmarks.bench_run
 
 bench-startup: setup ## start-up of recon --help and recon run (empty inbox, sample), writes benchmarks/results/startup.json

@@ -134,8 +134,6 @@ def test_new_cases_from_case_status_and_match_methods_chart(render, con, sample)
 
 
 def test_an_old_year_file_is_history_not_stale(render, con, insert):
-    con.execute("alter table ingest_files add column age_days integer")
-    con.execute("alter table ingest_files add column extract_kind varchar")
     insert(con, "ingest_files", [
         {"file": "pension/contributions_2022.csv", "source": "pension", "table": "contributions",
          "sha256": "d" * 64, "extract_date": dt.date(2022, 1, 1), "read": 1, "accepted": 1,
