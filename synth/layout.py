@@ -129,6 +129,11 @@ def plan(world: World) -> None:
     rng = world.rng("layout")
     plain = ~world.used  # people of no case: their copies change no list
     recs = world.records
+    if world.block is not None and world.block.index > 0:
+        # one county: the targets and the odd files come once, with block 0
+        recs.pop("township_targets", None)
+        world.files = [s for s in world.files
+                       if s.fmt not in ("corrupt", "unknown") and s.table != "township_targets"]
     for table, df in recs.items():
         df["_file"] = _route(world, table, df)
     y = world.year
@@ -188,6 +193,8 @@ def plan(world: World) -> None:
         first = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
         recs[table] = df = df.iloc[order].reset_index(drop=True)
         df["_row"] = np.arange(len(df)) - first + 1
+    if world.block is not None:
+        _rename(world)
     sizes = {}
     for df in recs.values():
         sizes.update(df["_file"].value_counts().to_dict())
@@ -210,14 +217,40 @@ def plan(world: World) -> None:
     world.case_file("legacy_township", f"户籍 {legacy} 行使用旧乡镇名")
 
 
-def write(world: World, out: Path) -> list[FileSpec]:
-    """Write every file; source folders left from an earlier run are replaced
-    (an inbox holds one extract per table, not yesterday's beside today's)."""
-    out.mkdir(parents=True, exist_ok=True)
-    for folder in sorted({s.path.split("/")[0] for s in world.files}):
+def _rename(world: World) -> None:
+    """A block's files carry its tag (``<table>_<suffix>_partNN``): blocks of one
+    county share the inbox, each file named once. Block 0 keeps the plain names."""
+    tag = world.block.tag
+    if not tag:
+        return
+
+    def rename(path: str) -> str:
+        stem, dot, ext = path.rpartition(".")
+        return f"{stem}_{tag}{dot}{ext}"
+    for spec in world.files:
+        spec.path = rename(spec.path)
+    for df in world.records.values():
+        df["_file"] = df["_file"].map(rename)
+
+
+def source_folders(world: World) -> list[str]:
+    return sorted({s.path.split("/")[0] for s in _specs(world)})
+
+
+def clear(out: Path, folders) -> None:
+    """Source folders left from an earlier run are replaced (an inbox holds one
+    extract per table, not yesterday's beside today's)."""
+    for folder in folders:
         if (out / folder).is_dir():
             log.info("replacing %s", out / folder)
             shutil.rmtree(out / folder)
+
+
+def write(world: World, out: Path, replace: bool = True) -> list[FileSpec]:
+    """Write every file; with ``replace`` the source folders are cleared first."""
+    out.mkdir(parents=True, exist_ok=True)
+    if replace:
+        clear(out, sorted({s.path.split("/")[0] for s in world.files}))
     parts = {}
     for df in world.records.values():
         for path, idx in df.groupby("_file", sort=False).indices.items():

@@ -47,11 +47,15 @@ def build_people(world: World) -> pd.DataFrame:
     group = rng.choice(len(shares), n, p=shares / shares.sum())
     age_days = (group * 5 * 365.25 + rng.random(n) * 5 * 365.25).astype(np.int64)
     birth = world.today - age_days.astype("timedelta64[D]")
+    block = world.block
+    if block is not None:  # this block's birth dates only: day number = index (mod blocks)
+        day = birth.astype(np.int64)
+        birth = (day - (day - block.index) % block.count).astype("datetime64[D]")
     male = rng.random(n) < 0.51
     eth = _pick(rng, ETHNICITIES, n)
     if (eth == "维吾尔族").sum() < 5:  # a few names with separators even in a tiny county
         eth[rng.choice(n, min(n, 5), replace=False)] = "维吾尔族"
-    prefix = _pick(rng, PREFIXES, n)
+    prefix = _pick(rng, PREFIXES if block is None else block.prefixes, n)
     townships = [t.name for t in world.cfg.county.townships]
     tw = np.array([3.0 if t == "乌兰镇" else 1.0 for t in townships]) \
         * (0.7 + 0.6 * rng.random(len(townships)))
