@@ -89,7 +89,8 @@ def _route(world: World, table: str, df: pd.DataFrame) -> np.ndarray:
     town = world.people["town"].to_numpy()
     pid = df["_pid"].to_numpy()
     if table == "contributions":
-        name = np.array([f"pension/contributions_{v}.csv" for v in df["year"]], dtype=object)
+        codes, years = pd.factorize(df["year"])
+        name = np.array([f"pension/contributions_{v}.csv" for v in years], dtype=object)[codes]
         name[df["year"].to_numpy() == y - 1] = f"pension/contributions_{y - 1}.parquet"
         hall = (df["year"].to_numpy() == y) & (df["channel"].to_numpy() == "税务大厅")
         name[hall] = f"pension/contributions_{y}_税务大厅.xlsx"

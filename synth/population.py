@@ -104,15 +104,17 @@ def _close_pairs(people: pd.DataFrame) -> np.ndarray:
     uniq = pd.unique(name)
     py = dict(zip(uniq, (_char_pinyin(u) for u in uniq)))
     birth = people["birth"].to_numpy("datetime64[D]").astype(np.int64)  # sex left out:
-    keys = [name.map(py)]                                                  # some tables carry none
-    longest = int(name.str.len().max())
-    for k in range(longest):
-        blank = name.str.slice(0, k) + "_" + name.str.slice(k + 1)
-        keys.append(blank.where(name.str.len().gt(k) & name.str.len().ge(3)))
-    flagged = np.zeros(len(people), dtype=bool)
-    for key in keys:
-        frame = pd.DataFrame({"b": birth, "k": key.to_numpy()})
-        flagged |= frame.duplicated(keep=False).to_numpy() & key.notna().to_numpy()
+    flagged = pd.DataFrame({"b": birth, "k": name.map(py).to_numpy()}  # some tables carry none
+                           ).duplicated(keep=False).to_numpy().copy()
+    text = name.to_numpy(dtype=object)
+    length = name.str.len().to_numpy()
+    for k in range(int(length.max())):
+        # names of three or more characters with character k blanked (a blanked
+        # name only equals another of its own length)
+        rows = np.flatnonzero((length > k) & (length >= 3))
+        blank = [t[:k] + "_" + t[k + 1:] for t in text[rows]]
+        frame = pd.DataFrame({"b": birth[rows], "k": blank})
+        flagged[rows[frame.duplicated(keep=False).to_numpy()]] = True
     return flagged
 
 
