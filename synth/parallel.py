@@ -35,12 +35,13 @@ def _one(block: blocks_mod.Block) -> dict:
     from synth.generate import _generate
 
     job = _JOB
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     with object_strings():
         counts = _generate(block.people, job["seed"], job["as_of"], job["out"],
                            job["parts"] / f"{block.index:04d}", job["config"], job["params"],
                            block)
     counts["seconds"] = round(time.perf_counter() - t, 2)
+    counts["cpu_seconds"] = round(time.process_time() - cpu, 2)
     counts["block"] = block.index
     log.info("block %d/%d: %d people in %.1fs", block.index + 1, block.count, block.people,
              counts["seconds"])
@@ -66,7 +67,8 @@ def generate_blocks(people: int, seed: int, as_of: dt.date, out: Path, truth: Pa
     counts = merge(plan, results, parts, truth, as_of, seed, people, params)
     shutil.rmtree(parts)
     counts["timings"] = {"blocks": round(t1 - t0, 2), "merge": round(time.perf_counter() - t1, 2),
-                         "block_seconds": [c["seconds"] for c in results]}
+                         "block_seconds": [c["seconds"] for c in results],
+                         "block_cpu_seconds": [c["cpu_seconds"] for c in results]}
     log.info("synth: %s people in %d blocks, %s files, timings %s", people, len(plan),
              len(counts["files"]), counts["timings"])
     return counts
