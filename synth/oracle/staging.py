@@ -64,12 +64,27 @@ def _text(values: pd.Series) -> np.ndarray:
 
 def row_groups(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """A number per row, equal exactly when every value of ``cols`` is (missing
-    equals missing): per column codes, folded column by column."""
-    key = np.zeros(len(df), dtype=np.int64)
+    equals missing). Column by column, the rows already unique are numbered and
+    set aside, so the later columns are compared only among the few rows that
+    still have a twin."""
+    n = len(df)
+    label = np.empty(n, dtype=np.int64)
+    rows = np.arange(n)
+    sub = np.zeros(n, dtype=np.int64)
+    done = 0
     for c in cols:
-        codes, uniq = pd.factorize(df[c], use_na_sentinel=True)
-        key, _ = pd.factorize(key * (len(uniq) + 1) + (codes + 1))
-    return key
+        col = df[c] if len(rows) == n else df[c].iloc[rows]
+        codes, uniq = pd.factorize(col, use_na_sentinel=True)
+        sub, _ = pd.factorize(sub * (len(uniq) + 1) + (codes + 1))
+        twin = pd.Series(sub).duplicated(keep=False).to_numpy()
+        single = rows[~twin]
+        label[single] = done + np.arange(len(single))
+        done += len(single)
+        rows, sub = rows[twin], sub[twin]
+        if not len(rows):
+            break
+    label[rows] = done + sub
+    return label
 
 
 def stage(records: dict[str, pd.DataFrame], tables: dict, file_order: dict[str, int]) -> dict:
@@ -101,8 +116,8 @@ def stage(records: dict[str, pd.DataFrame], tables: dict, file_order: dict[str, 
         order_of = np.array([file_order[f] for f in files], dtype=np.int64)[fcodes]
         perm = np.lexsort((df["_row"].to_numpy(), order_of))
         df, order_of = df.iloc[perm], order_of[perm]
-        value_cols = [c for c in cfg.columns if c != "id_number"] + \
-            (["idn"] if "id_number" in cfg.columns else [])
+        value_cols = (["idn"] if "id_number" in cfg.columns else []) + \
+            [c for c in cfg.columns if c != "id_number"]
         # Rows are equal when every value is.
         row_hash = row_groups(df, value_cols)
         if cfg.money_table:  # copies within the file holding most copies (first on a tie) kept
