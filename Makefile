@@ -13,7 +13,7 @@ AS_OF ?= $(shell date +%F)
 INBOX ?= data/inbox
 WAREHOUSE ?= data/warehouse/recon.duckdb
 
-.PHONY: help setup demo run serve test bench bench-match check clean
+.PHONY: help setup demo run serve test bench bench-match bench-synth check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ bench: setup ## scale benchmark: ingest + run on a synthetic county, writes benc
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
 	$(PY) -m benchmarks.bench_match
+
+bench-synth: setup ## synthetic county of 2 M and 25 M people: wall time, peak memory (SYNTH_TMP=/tmp)
+	$(PY) -m benchmarks.bench_synth --tmp $${SYNTH_TMP:-/tmp}
 
 check: setup ## lint
 	.venv/bin/ruff check flows transforms synth expectations tests benchmarks
