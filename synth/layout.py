@@ -83,6 +83,11 @@ def _specs(world: World) -> list[FileSpec]:
     ]
 
 
+def _where(cond, a: str, b: str) -> np.ndarray:
+    """``np.where`` for two file names, as an object array of the two strings."""
+    return np.array([b, a], dtype=object)[np.asarray(cond, dtype=bool).astype(np.intp)]
+
+
 def _route(world: World, table: str, df: pd.DataFrame) -> np.ndarray:
     """The file of each record."""
     y = world.year
@@ -97,30 +102,30 @@ def _route(world: World, table: str, df: pd.DataFrame) -> np.ndarray:
         return name
     if table == "benefit_payments":
         yr = df["pay_month"].dt.year.to_numpy()
-        return np.where(yr >= y, f"pension/benefit_payments_{y}.parquet",
+        return _where(yr >= y, f"pension/benefit_payments_{y}.parquet",
                         f"pension/benefit_payments_{y - 1}.parquet")
     if table == "household_registry":
         seat = np.isin(town[pid], ("乌兰镇", "平堡镇"))
-        return np.where(seat, "public_security/household_registry_城关派出所.csv",
+        return _where(seat, "public_security/household_registry_城关派出所.csv",
                         f"public_security/household_registry_{world.as_of:%Y%m%d}.parquet")
     if table in ("cremations", "death_certificates"):
         this = df["death_date"].dt.year.to_numpy() >= y
         if table == "cremations":
-            return np.where(this, f"civil_affairs/cremations_{y}.xlsx", "civil_affairs/cremations_历年.xlsx")
-        return np.where(this, f"health/death_certificates_{y}.xlsx", "health/death_certificates.csv")
+            return _where(this, f"civil_affairs/cremations_{y}.xlsx", "civil_affairs/cremations_历年.xlsx")
+        return _where(this, f"health/death_certificates_{y}.xlsx", "health/death_certificates.csv")
     if table == "enrollment":  # employees of a current employer; the rest (and retirees) in CSV
         emp = df["employer"].notna().to_numpy() | df["_id_num"].to_numpy(dtype=bool)
-        return np.where(emp, "medical_insurance/enrollment_职工.xlsx",
+        return _where(emp, "medical_insurance/enrollment_职工.xlsx",
                         "medical_insurance/enrollment_居民.csv")
     if table == "family_planning":  # a legacy .xls holds 65,536 rows at most
-        return np.where(np.arange(len(df)) < XLS_ROWS, "health/family_planning.xls",
+        return _where(np.arange(len(df)) < XLS_ROWS, "health/family_planning.xls",
                         "health/family_planning_续表.csv")
     if table == "assistance":
         low = df["category"].to_numpy() == "城乡低保"
-        return np.where(low, "civil_affairs/assistance_低保.csv", "civil_affairs/assistance_特困残疾.xlsx")
+        return _where(low, "civil_affairs/assistance_低保.csv", "civil_affairs/assistance_特困残疾.xlsx")
     if table == "enterprise_pension":
         new = df["start_month"].dt.year.to_numpy() >= y - 1
-        return np.where(new, f"hr/enterprise_pension_{y}新增.xlsx", "hr/enterprise_pension.csv")
+        return _where(new, f"hr/enterprise_pension_{y}新增.xlsx", "hr/enterprise_pension.csv")
     spec = [s for s in world.files if s.table == table and s.fmt not in ("corrupt", "unknown")]
     return np.full(len(df), spec[0].path, dtype=object)
 
