@@ -87,24 +87,31 @@ def run(people: int, seed: int, as_of: str, tmp: Path, keep: bool) -> dict:
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"recon synth failed ({proc.returncode}):\n{err[-3000:]}")
-    truth = json.loads((base / "inbox.truth" / "truth.json").read_text(encoding="utf-8"))
-    inbox_bytes = sum(p.stat().st_size for p in (base / "inbox").rglob("*") if p.is_file())
-    truth_bytes = sum(p.stat().st_size for p in (base / "inbox.truth").rglob("*") if p.is_file())
-    figures = {
-        "people": people, "seed": seed, "as_of": as_of, "cores": os.cpu_count(),
-        "load_average_after": round(os.getloadavg()[0], 1),
-        **_time_v(err), "wall_seconds_measured": round(wall, 1),
-        "peak_rss_all_processes_gb": round(peak[0] / 2**30, 2),
-        "rows": sum(truth["tables"].values()), "files": len(truth["files"]),
-        "blocks": len(truth.get("blocks", [])) or 1,
-        "inbox_gb": round(inbox_bytes / 2**30, 2), "truth_gb": round(truth_bytes / 2**30, 2),
-        "list_rows": sum(truth["lists"].values()), "check": truth["check"],
-    }
+    figures = describe(base, people, seed, as_of, err)
+    figures["wall_seconds_measured"] = round(wall, 1)
+    figures["peak_rss_all_processes_gb"] = round(peak[0] / 2**30, 2)
     if keep:
         figures["kept"] = str(base)
     else:
         shutil.rmtree(base)
     return figures
+
+
+def describe(base: Path, people: int, seed: int, as_of: str, time_v: str) -> dict:
+    """The figures of a finished `recon synth` into ``base/inbox`` (``time_v``: what
+    /usr/bin/time -v printed)."""
+    truth = json.loads((base / "inbox.truth" / "truth.json").read_text(encoding="utf-8"))
+    inbox_bytes = sum(p.stat().st_size for p in (base / "inbox").rglob("*") if p.is_file())
+    truth_bytes = sum(p.stat().st_size for p in (base / "inbox.truth").rglob("*") if p.is_file())
+    return {
+        "people": people, "seed": seed, "as_of": as_of, "cores": os.cpu_count(),
+        "load_average_after": round(os.getloadavg()[0], 1),
+        **_time_v(time_v),
+        "rows": sum(truth["tables"].values()), "files": len(truth["files"]),
+        "blocks": len(truth.get("blocks", [])) or 1,
+        "inbox_gb": round(inbox_bytes / 2**30, 2), "truth_gb": round(truth_bytes / 2**30, 2),
+        "list_rows": sum(truth["lists"].values()), "check": truth["check"],
+    }
 
 
 def main() -> None:

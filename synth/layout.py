@@ -236,7 +236,7 @@ def _rename(world: World) -> None:
     for spec in world.files:
         spec.path = rename(spec.path)
     for df in world.records.values():
-        df["_file"] = df["_file"].map(rename)
+        df["_file"] = df["_file"].map({f: rename(f) for f in df["_file"].unique()})
 
 
 def source_folders(world: World) -> list[str]:
