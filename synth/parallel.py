@@ -4,9 +4,9 @@ Each worker writes one block's files straight into the inbox and its truth
 into ``<truth>/.blocks/NN``; the parent then writes the county's truth: the
 blocks' lists (sorted as one county's are), links, cases and quarantine rows
 concatenated in block order, and ``truth.json`` with the summed counts and
-the block plan. A worker holds one block at a time (``maxtasksperchild=1``:
-a fresh process per block), so memory is bounded by the block size, not by
-the county.
+the block plan. Every block is a fresh forked process (at most ``workers`` at
+once), so memory is bounded by the block size, not by the county; a block
+that fails stops the county with its exit code.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import time
@@ -31,7 +32,8 @@ LIST_KEYS = ["list", "id_number", "reason", "key"]
 _JOB: dict = {}  # set in the parent before the workers fork
 
 
-def _one(block: blocks_mod.Block) -> dict:
+def _one(block: blocks_mod.Block) -> None:
+    """One block in a worker process; its counts go to ``<parts>/NNNN.json``."""
     from synth.generate import _generate
 
     job = _JOB
@@ -45,7 +47,33 @@ def _one(block: blocks_mod.Block) -> dict:
     counts["block"] = block.index
     log.info("block %d/%d: %d people in %.1fs", block.index + 1, block.count, block.people,
              counts["seconds"])
-    return counts
+    (job["parts"] / f"{block.index:04d}.json").write_text(json.dumps(counts), encoding="utf-8")
+
+
+def _run(plan: list, workers: int) -> list[dict]:
+    """Every block in its own forked process, ``workers`` at a time. A block that
+    fails (an exception, or a worker killed for memory) stops the county with
+    its exit code instead of leaving the parent waiting."""
+    ctx = multiprocessing.get_context("fork")
+    queue, running = list(plan), {}
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                block = queue.pop(0)
+                proc = ctx.Process(target=_one, args=(block,), name=f"synth-block-{block.index}")
+                proc.start()
+                running[proc.sentinel] = (proc, block)
+            for sentinel in multiprocessing.connection.wait(list(running)):
+                proc, block = running.pop(sentinel)
+                proc.join()
+                if proc.exitcode != 0:
+                    raise RuntimeError(f"synth block {block.index} failed (exit {proc.exitcode})")
+    finally:
+        for proc, _ in running.values():
+            proc.terminate()
+            proc.join()
+    parts = _JOB["parts"]
+    return [json.loads((parts / f"{b.index:04d}.json").read_text(encoding="utf-8")) for b in plan]
 
 
 def generate_blocks(people: int, seed: int, as_of: dt.date, out: Path, truth: Path,
@@ -60,9 +88,7 @@ def generate_blocks(people: int, seed: int, as_of: dt.date, out: Path, truth: Pa
     parts.mkdir(parents=True)
     _JOB.update(seed=seed, as_of=as_of, out=out, parts=parts, config=config, params=params)
     workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, maxtasksperchild=1) as pool:
-        results = sorted(pool.imap_unordered(_one, plan), key=lambda c: c["block"])
+    results = _run(plan, workers)
     t1 = time.perf_counter()
     counts = merge(plan, results, parts, truth, as_of, seed, people, params)
     shutil.rmtree(parts)

@@ -121,3 +121,14 @@ def test_pipeline_lists_equal_the_merged_truth(county, tmp_path, prefect_harness
     failures = {name: (s["missing"], s["extra"], s["wrong_values"])
                 for name, s in scores.items() if s["missing"] or s["extra"] or s["wrong_values"]}
     assert not failures, failures
+
+
+def test_a_failing_block_stops_the_county(tmp_path, monkeypatch):
+    from synth import parallel
+
+    def broken(block):
+        raise SystemExit(3) if block.index == 1 else parallel.os._exit(0)
+    monkeypatch.setattr(parallel, "_one", broken)
+    with pytest.raises(RuntimeError, match="block 1 failed"):
+        generate(PEOPLE, SEED, AS_OF, tmp_path / "inbox", tmp_path / "inbox.truth", _config(),
+                 Params(block_people=BLOCK), workers=2)
