@@ -86,7 +86,7 @@ def run(people: int, seed: int, as_of: str, tmp: Path, keep: bool) -> dict:
     wall = time.perf_counter() - start
     sampler.join()
     if proc.returncode:
-        raise SystemExit(f"recon synth failed ({proc.returncode}):\n{err[-3000:]}")
+        raise SystemExit(f"recon synth failed ({proc.returncode}):\n{err[-20000:]}")
     figures = describe(base, people, seed, as_of, err)
     figures["wall_seconds_measured"] = round(wall, 1)
     figures["peak_rss_all_processes_gb"] = round(peak[0] / 2**30, 2)
