@@ -14,7 +14,7 @@ DEMO_SEED ?= 7
 RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
            $(if $(WAREHOUSE),--warehouse $(WAREHOUSE)) $(if $(OUT),--out $(OUT))
 
-.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match check clean
+.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-synth check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ bench-startup: setup ## start-up of recon --help and recon run (empty inbox, sam
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
 	$(PY) -m benchmarks.bench_match
+
+bench-synth: setup ## synthetic county of 2 M and 25 M people: wall time, peak memory (SYNTH_TMP=/tmp)
+	$(PY) -m benchmarks.bench_synth --tmp $${SYNTH_TMP:-/tmp}
 
 check: setup ## lint
 	.venv/bin/ruff check flows transforms synth expectations tests benchmarks
