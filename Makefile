@@ -14,7 +14,7 @@ DEMO_SEED ?= 7
 RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
            $(if $(WAREHOUSE),--warehouse $(WAREHOUSE)) $(if $(OUT),--out $(OUT))
 
-.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-link bench-synth check clean
+.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-link bench-embedded bench-synth check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ bench-startup: setup ## start-up of recon --help and recon run (empty inbox, sam
 
 bench-link: setup ## the link task: recon run (fresh process) against Splink train + predict, writes benchmarks/results/link.json
 	$(PY) -m benchmarks.bench_link $(if $(KEEP),--keep $(KEEP))
+
+bench-embedded: setup ## the acceptance county inside 300,000 synthetic people: lists exact? recon run seconds; writes benchmarks/results/embedded.json
+	$(PY) -m benchmarks.bench_embedded $(if $(KEEP),--keep $(KEEP))
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
 	$(PY) -m benchmarks.bench_match
