@@ -69,6 +69,7 @@ def main() -> None:
     start = time.perf_counter()
     import duckdb
 
+    from transforms.cases import apply_match_decisions, update_cases
     from transforms.config import load_config
     from transforms.export import write_lists, write_township_workbooks
     from transforms.ingest import ingest, write_data_docs
@@ -85,10 +86,12 @@ def main() -> None:
     figures["rows"]["staged"] = sum(t.rows for t in result.tables.values())
     figures["rows"]["quarantined"] = result.quarantined_rows
     figures["exact_id"] = _exact_id_against_bare_join(con, config)
-    counts = _timed(stages, "match", match_all, con, config)
+    counts = _timed(stages, "match", lambda: (match_all(con, config),
+                                              apply_match_decisions(con, config, as_of))[0])
     figures["rows"]["links"] = sum(sum(c["links"].values()) for c in counts.values())
     lists = _timed(stages, "rules", build_lists, con, config, as_of)
     figures["rows"]["lists"] = lists
+    _timed(stages, "cases", update_cases, con, config, as_of)
     _timed(stages, "export_csv", lambda: write_lists(con, out, county=config.county))
     _timed(stages, "export_workbooks", lambda: write_township_workbooks(
         con, out, config.county, as_of, mask_ids=True, target_rate=config.policy.target_rate))

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from transforms import progress
 from transforms.config import Config, Table
 from transforms.ingest import csv_fast
-from transforms.ingest.columns import normalise_columns, row_reasons
+from transforms.ingest.columns import NameCache, normalise_columns, row_reasons
 from transforms.ingest.discover import InboxFile, discover, sha256_of
 from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile, from_arrow, from_grid
 from transforms.ingest.readers import (
@@ -108,13 +108,13 @@ class TableStager:
 
     def __init__(self, name: str, spec: Table, config: Config,
                  parts: list[tuple[FileResult, InboxFile, RawFile]],
-                 names_cache: dict | None = None):
+                 names_cache: NameCache | None = None):
         self.name, self.spec, self.config, self.parts = name, spec, config, parts
         sizes = [raw.columns.num_rows for _, _, raw in parts]
         self.offsets = [sum(sizes[:i]) for i in range(len(sizes))]
         self.n = sum(sizes)
         self.quarantine: list[dict] = []
-        self.names_cache: dict = names_cache if names_cache is not None else {}
+        self.names_cache = names_cache if names_cache is not None else NameCache()
         self.duplicates: Counter = Counter()
         self.gx_failed = 0
 
@@ -259,7 +259,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
 
     progress.report("ingest", "found", total=len(files))
     contracts = _Contracts(timings)
-    names_cache: dict = {}  # raw name -> (name, pinyin), across the tables of this run
+    names_cache = NameCache()  # raw name -> (name, pinyin), across the tables of this run
     if any(usable.values()):
         contracts.warm_up()
     tables: dict[str, TableResult] = {}
