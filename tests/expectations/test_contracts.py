@@ -53,6 +53,10 @@ def test_to_frame_types_for_the_contracts():
     # Only the columns a suite reads travel (and the row id), in the suite's order.
     table = table.append_column("_rid", pa.array([7], pa.int64()))
     assert list(to_frame(table, ["s", "d", "not_staged"]).columns) == ["_rid", "s", "d"]
+    # Only the rows ``keep`` holds (the stager's mask of rows not quarantined or duplicates).
+    two = pa.concat_tables([table, table.set_column(3, "_rid", pa.array([8], pa.int64()))])
+    assert to_frame(two, ["s"], pa.array([False, True]))["_rid"].tolist() == [8]
+    assert to_frame(two, ["s"], pa.array([True, True]))["_rid"].tolist() == [7, 8]
 
 
 def test_suite_columns_are_the_expectation_and_condition_columns():

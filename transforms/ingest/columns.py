@@ -157,10 +157,13 @@ class NameCache:
             return found
         new = distinct.filter(missing).to_pylist()
         names = normalise_names(new)
+        start = len(self.raw)
         self.raw = pa.concat_arrays([self.raw, pa.array(new, pa.string())])
         self.name = pa.concat_arrays([self.name, pa.array(names, pa.string())])
         self.pinyin = pa.concat_arrays([self.pinyin, pa.array(names_pinyin(names), pa.string())])
-        return pc.index_in(distinct, value_set=self.raw)
+        # the new names were appended in the order they come in ``distinct``
+        return pc.replace_with_mask(found, missing,
+                                    pa.array(range(start, start + len(new)), found.type))
 
 
 def _names(values: pa.Array, types: list[pa.DataType], cache: NameCache) -> list[pa.Array]:

@@ -103,6 +103,11 @@ def _count(values: pa.Array) -> Counter:
                             counts.field("counts").to_pylist())))
 
 
+def _kept(table: pa.Table, keep: pa.Array) -> pa.Table:
+    """The rows of ``table`` where ``keep`` holds (the table itself when it holds everywhere)."""
+    return table if pc.all(keep).as_py() else table.filter(keep)
+
+
 class TableStager:
     """Stages the readable files of one table and keeps their accounting."""
 
@@ -163,35 +168,38 @@ class TableStager:
         rejected = pc.is_valid(reasons)
         self._quarantine_positions(pc.indices_nonzero(rejected).to_pylist(),
                                    reasons.filter(rejected).to_pylist())
-        staged = staged.filter(pc.invert(rejected))
+        # Rows leave through one mask, applied once at the end: a filter copies every
+        # column, and most tables lose no row or a handful.
+        keep = pc.invert(rejected)
         files_of = out.pop("_file")
         del out, reasons, rejected
         timings["normalise"] = timings.get("normalise", 0) + time.perf_counter() - start
 
         start = time.perf_counter()
         keys = [duplicate_key(k, c.type) for k, c in self.spec.columns.items()]
-        duplicates = find_duplicates(con, staged.select(["_rid", "_file", "_row", *keys]),
-                                     self.spec.money_table)
-        staged = staged.filter(pc.invert(pc.is_in(staged.column("_rid"), duplicates)))
+        duplicates = find_duplicates(con, _kept(staged.select(["_rid", "_file", "_row", *keys]),
+                                                keep), self.spec.money_table)
+        if len(duplicates):
+            keep = pc.and_(keep, pc.invert(pc.is_in(staged.column("_rid"), duplicates)))
         self.duplicates = _count(files_of.take(pc.subtract(duplicates, 1)))
         timings["duplicates"] = timings.get("duplicates", 0) + time.perf_counter() - start
 
         validation = None
-        if staged.num_rows:
+        if pc.any(keep).as_py():
             from expectations.contracts import failing_rows
 
             runner = runner_factory()
             start = time.perf_counter()
-            validation = runner.validate(self.name, staged, as_of)
+            validation = runner.validate(self.name, staged, as_of, keep)
             failing = failing_rows(validation)
             if failing:
                 rids = sorted(failing)
                 self._quarantine_positions([r - 1 for r in rids], [failing[r] for r in rids])
-                staged = staged.filter(pc.invert(pc.is_in(
+                keep = pc.and_(keep, pc.invert(pc.is_in(
                     staged.column("_rid"), pa.array(rids, pa.int64()))))
             self.gx_failed = len(failing)
             timings["contracts"] = timings.get("contracts", 0) + time.perf_counter() - start
-        return staged, validation
+        return _kept(staged, keep), validation
 
     def account(self, staged: pa.Table) -> None:
         """Set each file's counts; every row read is accepted, quarantined or a duplicate."""
