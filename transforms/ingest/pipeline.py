@@ -217,7 +217,9 @@ class _Contracts:
 
     Importing GX takes 2-7 s (scipy, altair, ...). ``warm_up`` imports it in a
     background thread while the files are read: reading and normalising run
-    mostly in DuckDB and Arrow, outside the GIL.
+    mostly in DuckDB and Arrow, outside the GIL. It runs on an empty inbox too:
+    the rules step checks every output list with GX, and on an empty inbox the
+    import then overlaps the wait for the Prefect API instead of following it.
     """
 
     def __init__(self, timings: dict):
@@ -268,8 +270,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     progress.report("ingest", "found", total=len(files))
     contracts = _Contracts(timings)
     names_cache = NameCache()  # raw name -> (name, pinyin), across the tables of this run
-    if any(usable.values()):
-        contracts.warm_up()
+    contracts.warm_up()  # also on an empty inbox: the rules check every list with GX
     tables: dict[str, TableResult] = {}
     validations: dict = {}
     with transaction(con):
