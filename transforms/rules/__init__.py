@@ -61,13 +61,15 @@ def skip(con: duckdb.DuckDBPyConnection, check: str, reason: str) -> None:
     con.execute("insert into skipped_checks values ($c, $r)", {"c": check, "r": reason})
 
 
-def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) -> dict:
-    """Run every rule group; returns row counts per list table."""
+def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
+                years: range | None = None) -> dict:
+    """Run every rule group; returns row counts per list table. ``years`` (the policy
+    years in play) defaults to this warehouse's; a shard gets the county's."""
     from transforms.rules import contributions, coverage, deaths, enterprise, lapsed, review
 
     ctx = RuleContext(config, as_of)
     con.execute("create or replace table skipped_checks (\"check\" varchar, reason varchar)")
-    build_policy_tables(con, config.policy, years_in_play(con, as_of.year))
+    build_policy_tables(con, config.policy, years or years_in_play(con, as_of.year))
     for module in (deaths, contributions, lapsed, enterprise, coverage, review):
         module.build(con, ctx)
     counts = {}
