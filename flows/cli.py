@@ -38,7 +38,8 @@ def _config(config_dir: Path):
 def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("prefect", "httpx", "great_expectations", "asyncio", "uvicorn", "docket"):
+    for noisy in ("prefect", "httpx", "great_expectations", "asyncio", "uvicorn", "docket",
+                  "distributed", "prefect_dask"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -51,6 +52,9 @@ def run(
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
     unmasked: Annotated[bool, typer.Option("--unmasked", help="full ID numbers in township workbooks")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    executor: Annotated[str, typer.Option(help="local, or dask: sharded over a Dask cluster")] = "local",
+    dask_address: Annotated[str | None, typer.Option(help="existing Dask scheduler, e.g. tcp://host:8786")] = None,
+    dask_workers: Annotated[int, typer.Option(min=1, help="LocalCluster worker processes")] = 2,
 ) -> None:
     """Run the whole reconciliation once (the same flow the nightly schedule runs)."""
     _logging(verbose)
@@ -60,15 +64,25 @@ def run(
         typer.echo(f"inbox not found: {inbox}", err=True)
         raise typer.Exit(2)
     out = out or Path("data/exports") / day.isoformat()
+    if executor not in ("local", "dask"):
+        raise typer.BadParameter(f"--executor must be local or dask, not {executor!r}")
     from flows.lock import WarehouseBusy
     from flows.recon import recon_flow
+    from flows.sharded import DaskOptions, ShardFailed, run as run_sharded
 
+    args = dict(inbox=inbox, out=out, as_of=day, warehouse=warehouse,
+                config_dir=config_dir, mask_ids=not unmasked)
     try:
-        result = recon_flow(inbox=inbox, out=out, as_of=day, warehouse=warehouse,
-                            config_dir=config_dir, mask_ids=not unmasked)
+        if executor == "dask":
+            result = run_sharded(DaskOptions(address=dask_address, workers=dask_workers), **args)
+        else:
+            result = recon_flow(**args)
     except WarehouseBusy as exc:
         typer.echo(f"not run: {exc}", err=True)
         raise typer.Exit(3) from None
+    except ShardFailed as exc:
+        typer.echo(f"run failed: {exc}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"outputs: {result['out']}")
     for name, rows in sorted(result["counts"].items()):
         typer.echo(f"  {name:<28} {rows:>8}")

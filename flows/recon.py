@@ -76,8 +76,10 @@ def _version() -> str:
 
 @flow(name="pension-recon", log_prints=False, validate_parameters=False)
 def recon_flow(inbox: Path, out: Path, as_of: dt.date, warehouse: Path,
-               config_dir: Path = DEFAULT_CONFIG_DIR, mask_ids: bool = True) -> dict:
-    """One reconciliation run: the same flow the nightly schedule and `recon run` use."""
+               config_dir: Path = DEFAULT_CONFIG_DIR, mask_ids: bool = True,
+               executor: str = "local", shards: int = 1, shard_options: dict | None = None) -> dict:
+    """One reconciliation run: the same flow the nightly schedule and `recon run` use.
+    ``executor="dask"`` (flows/sharded.py) shards match and rules over the task runner."""
     config = load_config(config_dir)
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
@@ -85,8 +87,16 @@ def recon_flow(inbox: Path, out: Path, as_of: dt.date, warehouse: Path,
         con = duckdb.connect(str(warehouse))
         try:
             ingest_step(con, inbox, config, as_of, out, timings)
-            match_step(con, config, timings)
-            counts = rules_step(con, config, as_of, timings)
+            if executor == "dask":
+                from flows import sharded
+
+                opts = shard_options or {}
+                sharded.match_sharded(con, config, config_dir, out, shards, opts, timings)
+                counts = sharded.rules_sharded(con, config, config_dir, as_of, out, shards,
+                                               opts, timings)
+            else:
+                match_step(con, config, timings)
+                counts = rules_step(con, config, as_of, timings)
             outputs = export_step(con, out, config, as_of, mask_ids, timings)
             history = record_run(con, as_of, counts)
             manifest = write_manifest(con, out, as_of, _version(), timings, outputs)
