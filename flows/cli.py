@@ -68,10 +68,11 @@ def run(
         raise typer.BadParameter(f"--executor must be local or dask, not {executor!r}")
     from flows.lock import WarehouseBusy
     from flows.recon import recon_flow
-    from flows.sharded import DaskOptions, ShardFailed, run as run_sharded
+    from flows.sharded import DaskOptions, ShardFailed
+    from flows.sharded import run as run_sharded
 
-    args = dict(inbox=inbox, out=out, as_of=day, warehouse=warehouse,
-                config_dir=config_dir, mask_ids=not unmasked)
+    args = {"inbox": inbox, "out": out, "as_of": day, "warehouse": warehouse,
+                "config_dir": config_dir, "mask_ids": not unmasked}
     try:
         if executor == "dask":
             result = run_sharded(DaskOptions(address=dask_address, workers=dask_workers), **args)

@@ -26,6 +26,10 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+# Figures of the last sharded run in this process (per task, bytes moved): for benchmarks.
+LAST_STATS: dict = {}
+
+
 class ShardFailed(RuntimeError):
     """A shard task failed or its worker died; the message names the step and the shard."""
 
@@ -144,8 +148,9 @@ def match_sharded(con, config, config_dir: Path, out: Path, shards: int, opts: d
     from transforms.shard import match_all_sharded
 
     start = time.perf_counter()
+    LAST_STATS.clear()
     counts = match_all_sharded(con, config, config_dir, scratch_for(out) / "match", shards,
-                               prefect_mapper, **opts)
+                               prefect_mapper, stats=LAST_STATS, **opts)
     timings["match"] = round(time.perf_counter() - start, 3)
     return counts
 
@@ -157,7 +162,7 @@ def rules_sharded(con, config, config_dir: Path, as_of, out: Path, shards: int, 
     start = time.perf_counter()
     try:
         return build_lists_sharded(con, config, config_dir, as_of, scratch_for(out) / "rules",
-                                   shards, prefect_mapper, **opts)
+                                   shards, prefect_mapper, stats=LAST_STATS, **opts)
     finally:
         timings["rules"] = round(time.perf_counter() - start, 3)
         shutil.rmtree(scratch_for(out), ignore_errors=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from transforms.shard.store import (
     read_parquet_sql,
     scatter_table,
     task_connection,
+    task_stats,
     tasks_with_rows,
     write_table,
 )
@@ -100,6 +102,7 @@ def scatter(con: duckdb.DuckDBPyConnection, config, folder: Path, shards: int) -
 def run_task(folder: str, tables: list[str], task: int, config_dir: str,
              threads: int | None = None, memory_limit: str | None = None) -> dict:
     """One match task: load its partition, ``match_all``, write match_links/match_review."""
+    started = time.perf_counter()
     base = Path(folder)
     con = task_connection(threads, memory_limit, base / "tmp" / str(task))
     try:
@@ -110,7 +113,7 @@ def run_task(folder: str, tables: list[str], task: int, config_dir: str,
         (out / "counts.json").write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
     finally:
         con.close()
-    return {"task": task, "rows_in": rows_in, "rows_out": rows_out}
+    return {"task": task, "rows_in": rows_in, "rows_out": rows_out, **task_stats(started)}
 
 
 def gather(con: duckdb.DuckDBPyConnection, plan: MatchPlan) -> dict:

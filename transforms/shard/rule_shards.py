@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from transforms.shard.store import (
     read_parquet_sql,
     scatter_table,
     task_connection,
+    task_stats,
     write_table,
 )
 from transforms.sqlfile import StepError, ident
@@ -129,6 +131,7 @@ def run_task(folder: str, tables: list[str], task: int, config_dir: str, as_of: 
              years: tuple[int, int], threads: int | None = None,
              memory_limit: str | None = None) -> dict:
     """One person shard: load it, ``build_lists``, write every table it made."""
+    started = time.perf_counter()
     base = Path(folder)
     con = task_connection(threads, memory_limit, base / "tmp" / str(task))
     try:
@@ -146,7 +149,7 @@ def run_task(folder: str, tables: list[str], task: int, config_dir: str, as_of: 
         rows = {t: write_table(con, t, out / f"{t}.parquet") for t in made}
     finally:
         con.close()
-    return {"task": task, "tables": rows}
+    return {"task": task, "tables": rows, **task_stats(started)}
 
 
 def _tables(con) -> set[str]:
@@ -161,6 +164,7 @@ def run_progress_task(folder: str, shards: int, config_dir: str, as_of: dt.date,
     writes ``progress`` (the only table taken from here)."""
     from transforms.rules import coverage
 
+    started = time.perf_counter()
     base = Path(folder)
     con = task_connection(threads, memory_limit, base / "tmp" / "progress")
     try:
@@ -177,7 +181,7 @@ def run_progress_task(folder: str, shards: int, config_dir: str, as_of: dt.date,
         rows = write_table(con, "progress", base / "out" / "progress" / "progress.parquet")
     finally:
         con.close()
-    return {"task": "progress", "rows": rows}
+    return {"task": "progress", "rows": rows, **task_stats(started)}
 
 
 def _load_whole(con, inbound: Path, table: str, dedupe: bool) -> None:

@@ -10,6 +10,9 @@ over the same names and a reader never sees half a file.
 from __future__ import annotations
 
 import os
+import resource
+import socket
+import time
 from pathlib import Path
 
 import duckdb
@@ -87,3 +90,14 @@ def task_connection(threads: int | None = None, memory_limit: str | None = None,
         temp_dir.mkdir(parents=True, exist_ok=True)
         con.execute("set temp_directory = $d", {"d": str(temp_dir)})
     return con
+
+
+def task_stats(started: float) -> dict:
+    """What a task reports besides its files: wall time and its process's peak memory."""
+    return {"seconds": round(time.perf_counter() - started, 3),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "worker": f"{socket.gethostname()}:{os.getpid()}"}
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.parquet"))
