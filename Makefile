@@ -13,7 +13,7 @@ AS_OF ?= $(shell date +%F)
 INBOX ?= data/inbox
 WAREHOUSE ?= data/warehouse/recon.duckdb
 
-.PHONY: help setup demo run serve test bench bench-match check clean
+.PHONY: help setup demo run serve test bench bench-match bench-dask check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,11 @@ bench: setup ## scale benchmark: ingest + run on a synthetic county, writes benc
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
 	$(PY) -m benchmarks.bench_match
+
+BENCH_DASK_PEOPLE ?= 2000000
+
+bench-dask: setup ## local vs sharded on 2 Dask workers (BENCH_DASK_PEOPLE=…), writes benchmarks/results/dask.json
+	$(PY) -m benchmarks.bench_dask --people $(BENCH_DASK_PEOPLE) --workers 2
 
 check: setup ## lint
 	.venv/bin/ruff check flows transforms expectations tests benchmarks

@@ -72,7 +72,7 @@ def run(
     from flows.sharded import run as run_sharded
 
     args = {"inbox": inbox, "out": out, "as_of": day, "warehouse": warehouse,
-                "config_dir": config_dir, "mask_ids": not unmasked}
+            "config_dir": config_dir, "mask_ids": not unmasked}
     try:
         if executor == "dask":
             result = run_sharded(DaskOptions(address=dask_address, workers=dask_workers), **args)

@@ -85,11 +85,23 @@ def dask_cluster(options: DaskOptions):
         with Client(address, set_as_default=False) as client:
             client.wait_for_workers(1, timeout=120)
             workers = client.scheduler_info(n_workers=-1)["workers"]
-        kind = "existing scheduler" if cluster is None else "LocalCluster"
-        yield address, kind, workers
+            warming = [client.submit(warm_up, pure=False, workers=[w],  # noqa: F841
+                                     allow_other_workers=False) for w in workers]
+            kind = "existing scheduler" if cluster is None else "LocalCluster"
+            yield address, kind, workers
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def warm_up() -> None:  # runs while the flow ingests
+    """On each worker: import what the shard tasks run (Prefect's task engine, DuckDB,
+    the matcher and the rules), so the first task does not pay for it."""
+    import importlib
+
+    for module in ("prefect.task_engine", "prefect_dask", "duckdb", "transforms.shard",
+                   "transforms.rules.deaths", "transforms.rules.coverage"):
+        importlib.import_module(module)
 
 
 def task_options(workers: dict) -> dict:
@@ -118,7 +130,8 @@ def prefect_mapper(step: str, fn, calls: list[dict]) -> list:
         try:
             results.append(future.result())
         except KilledWorker as exc:
-            _mark_failed(future.task_run_id, f"worker died (KilledWorker): {exc}")
+            _mark_failed(shard_task, future.task_run_id, label,
+                         f"{label}: worker died (KilledWorker): {exc}")
             raise ShardFailed(f"{label}: its worker died repeatedly (KilledWorker); "
                               "see the Dask worker logs") from exc
         except Exception as exc:
@@ -126,14 +139,24 @@ def prefect_mapper(step: str, fn, calls: list[dict]) -> list:
     return results
 
 
-def _mark_failed(task_run_id, message: str) -> None:
-    """prefect #21638: a KilledWorker leaves the task run RUNNING; record it Failed."""
+def _mark_failed(shard_task, task_run_id, label: str, message: str) -> None:
+    """prefect #21638: a KilledWorker leaves the task run RUNNING; record it Failed (and
+    create it Failed when the worker died before its first state reached the API)."""
     from prefect.client.orchestration import get_client
+    from prefect.context import FlowRunContext
+    from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
     from prefect.states import Failed
 
     try:
         with get_client(sync_client=True) as client:
-            client.set_task_run_state(task_run_id, Failed(message=message), force=True)
+            try:
+                client.set_task_run_state(task_run_id, Failed(message=message), force=True)
+            except (ObjectNotFound, PrefectHTTPStatusError):  # never reached the API
+                context = FlowRunContext.get()
+                client.create_task_run(
+                    shard_task, context.flow_run.id if context else None,
+                    dynamic_key=label.replace(" ", ""), id=task_run_id, name=shard_task.name,
+                    state=Failed(message=message))
     except Exception:  # the run fails anyway; the state is bookkeeping
         log.warning("could not mark task run %s failed", task_run_id, exc_info=True)
 
@@ -185,7 +208,10 @@ def run(options: DaskOptions, **flow_args) -> dict:
                         "set PREFECT_API_URL to a server every worker reaches")
         flow = recon_flow.with_options(task_runner=DaskTaskRunner(address=address))
         try:
-            return flow(**flow_args, executor="dask", shards=shards,
-                        shard_options=task_options(workers))
+            result = flow(**flow_args, executor="dask", shards=shards,
+                          shard_options=task_options(workers))
+            return {**result, "cluster": {"kind": kind, "address": address,
+                                          "workers": len(workers), "threads": threads,
+                                          "shards": shards, "prefect_api": api}}
         finally:
             shutil.rmtree(scratch_for(flow_args["out"]), ignore_errors=True)

@@ -1,0 +1,91 @@
+"""``--executor dask`` on a LocalCluster of 2 workers: the lists and progress.csv of the
+local run, byte for byte; a dead worker fails the run and its task run."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AS_OF
+from tests.golden.golden import DIGESTS, SAMPLE_AS_OF, list_digests
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _outputs(out: Path) -> dict[str, str]:
+    """sha256 of the lists, progress (csv, and xlsx where written) and the workbooks."""
+    files = [*(out / "lists").glob("*.csv"), *out.glob("progress.*"),
+             *(out / "townships").glob("*.xlsx")]
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files}
+
+
+def test_sample_on_a_local_cluster_gives_the_golden_lists(tmp_path, prefect_harness):
+    from flows.sharded import DaskOptions, run
+
+    out = tmp_path / "out"
+    result = run(DaskOptions(workers=2), inbox=ROOT / "data" / "sample" / "inbox", out=out,
+                 as_of=SAMPLE_AS_OF, warehouse=tmp_path / "w.duckdb")
+    want = json.loads(DIGESTS.read_text(encoding="utf-8"))["sample"]
+    assert list_digests(out) == want  # the digests of the local run
+    assert result["counts"]["list_deceased_accounts"] > 0
+    cluster = result["cluster"]
+    assert cluster["kind"] == "LocalCluster" and cluster["workers"] == 2
+    assert cluster["address"].startswith("tcp://")
+    assert not list(tmp_path.glob(".out.shards-*"))  # scratch removed
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    import dask
+    from distributed import LocalCluster
+
+    # one death is enough to give up (the default retries a task 3 times elsewhere)
+    with (dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+          LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c):
+        yield c.scheduler_address
+
+
+def test_synthetic_county_on_an_existing_scheduler_equals_the_local_run(
+        tmp_path, config, prefect_harness, cluster):
+    from flows.recon import recon_flow
+    from flows.sharded import DaskOptions, run
+    from transforms.synth import generate
+
+    inbox = tmp_path / "inbox"
+    generate(people=600, seed=9, as_of=AS_OF, out=inbox, truth=tmp_path / "truth", config=config)
+    recon_flow(inbox=inbox, out=tmp_path / "local", as_of=AS_OF, warehouse=tmp_path / "l.duckdb")
+    run(DaskOptions(address=cluster, shards=3), inbox=inbox, out=tmp_path / "dask", as_of=AS_OF,
+        warehouse=tmp_path / "d.duckdb")
+    local, sharded = _outputs(tmp_path / "local"), _outputs(tmp_path / "dask")
+    assert len(local) > 10 and sharded == local
+
+
+@pytest.mark.parametrize("seconds", [0, 2], ids=["at-once", "while-running"])
+def test_a_worker_that_dies_fails_the_run_and_its_task_run(prefect_harness, cluster, seconds):
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect_dask import DaskTaskRunner
+
+    from flows.sharded import ShardFailed, prefect_mapper
+
+    def die(task):
+        time.sleep(seconds)
+        os._exit(3)
+
+    @flow(task_runner=DaskTaskRunner(address=cluster))
+    def dies():
+        prefect_mapper(f"boom{seconds}", die, [{"task": 0}])
+
+    with pytest.raises(ShardFailed, match=f"step boom{seconds}, shard 0: .*KilledWorker"):
+        dies()
+    with get_client(sync_client=True) as client:
+        runs = [r for r in client.read_task_runs() if r.name.startswith(f"boom{seconds}-shard")]
+        flow_run = client.read_flow_run(runs[0].flow_run_id) if runs else None
+    assert runs and all(r.state.type.value == "FAILED" for r in runs)
+    assert flow_run.state.type.value == "FAILED"
