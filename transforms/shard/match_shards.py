@@ -11,9 +11,10 @@ nothing else. Tasks (docs/sharding.md):
   digits 7-14); a ledger participant goes to the shard of every birth date it can be
   found under (its own and its ID's, over all rows of a repeated ID).
 - the ``repair`` task ``2n``: records whose ID fails only its check digit
-  (``id_repaired`` first, then ``name_dob``), with the whole ledger. A typo inside the
-  birth-date digits gives a candidate born on another day, so no birth-date shard is
-  sure to hold every candidate; these records are few, and one task sees them all.
+  (``id_repaired`` first, then ``name_dob``). A typo inside the birth-date digits gives a
+  candidate born on another day, so no birth-date shard is sure to hold every candidate;
+  these records are few, and one task sees them all, with every ledger ID that shares
+  with one of them a key no single edit can change (``_key_list``) or a birth date.
 """
 from __future__ import annotations
 
@@ -74,21 +75,38 @@ def scatter(con: duckdb.DuckDBPyConnection, config, folder: Path, shards: int) -
         wanted |= tasks_with_rows(inbound, table)
     ledger = ledger_table(con, config)
     birth = f"{ident(ledger.birth_column)}" if ledger.birth_column else "null::date"
-    has_repair = repair in wanted
+    repairs = [_repair_keys_sql(t) for t in department_tables(con, config)]
+    keys = "\nunion\n".join(repairs) if repair in wanted and repairs else \
+        "select null::varchar as k where false"
+    dates = "\nunion\n".join(_fallback_dates_sql(t) for t in department_tables(con, config)) \
+        or "select null::date as dob where false"
+    stg = ident(ledger.staging)
     sql = f"""
-        with dobs as (
+        with repair_keys as ({keys}),
+        wanted_dates as ({dates}),
+        ledger_dates as (
+            select id_number, {birth}::date as dob from {stg}
+            union all
+            select id_number, id_birth_date from {stg}
+        ),
+        dobs as (
             select id_number, list(distinct {n} + (hash(dob) % {n})::integer) as tasks
-            from (select id_number, {birth}::date as dob from {ident(ledger.staging)}
-                  union all
-                  select id_number, id_birth_date from {ident(ledger.staging)})
-            where dob is not null and id_number is not null
+            from ledger_dates
+            where id_number is not null and dob in (select dob from wanted_dates)
             group by id_number
+        ),
+        repair_ids as (
+            select distinct l.id_number
+            from (select id_number, unnest([{_key_list('id_number')}]) as k from {stg}
+                  union all
+                  select id_number, 'e' || strftime(dob, '%Y%m%d') from ledger_dates) as l
+            join repair_keys as r using (k)
         )
         select p.*, unnest(list_distinct(list_concat(
             [(hash(p.id_number) % {n})::integer],
-            if({has_repair}, [{repair}], []::integer[]),
+            if(p.id_number in (select id_number from repair_ids), [{repair}], []::integer[]),
             coalesce(d.tasks, []::integer[])))) as _task
-        from {ident(ledger.staging)} as p
+        from {stg} as p
         left join dobs as d using (id_number)
     """
     scatter_table(con, sql, {}, inbound, ledger.staging)
@@ -97,6 +115,33 @@ def scatter(con: duckdb.DuckDBPyConnection, config, folder: Path, shards: int) -
     log.info("match scatter: %d shards, %d tasks with records (%s)", shards, len(plan.tasks),
              ", ".join(f"{plan.kind(k)}:{k}" for k in plan.tasks))
     return plan
+
+
+def _key_list(column: str) -> str:
+    """The four keys one substituted digit or one adjacent swap cannot all change
+    (docs/sharding.md): an edit inside digits 1-6 or 15-18 keeps 7-14 (a); inside 7-14
+    keeps 1-6 and 15-18 (b); the swaps across 6|7 and 14|15 keep the rest (c, d)."""
+    c = column
+    return (f"'a' || substr({c}, 7, 8), 'b' || substr({c}, 1, 6) || substr({c}, 15, 4), "
+            f"'c' || substr({c}, 1, 5) || substr({c}, 8, 11), "
+            f"'d' || substr({c}, 1, 13) || substr({c}, 16, 3)")
+
+
+def _fallback_dates_sql(t) -> str:
+    """Birth dates the records of the ``dob`` shards are looked up under: a ledger row
+    goes to a birth-date shard only for a date some record there has."""
+    birth = f"{ident(t.birth_column)}::date" if t.birth_column else "null::date"
+    return (f"select coalesce({birth}, id_birth_date) as dob from {ident(t.staging)} "
+            f"where not ({_USABLE}) and id_status <> 'invalid_checksum'")
+
+
+def _repair_keys_sql(t) -> str:
+    """Keys of a table's checksum-only records: their ID's four keys and their birth date
+    (name_dob runs for them in the repair task too)."""
+    birth = f"{ident(t.birth_column)}::date" if t.birth_column else "null::date"
+    src = f"from {ident(t.staging)} where id_status = 'invalid_checksum'"
+    return (f"select unnest([{_key_list('id_number')}]) as k {src}\nunion\n"
+            f"select 'e' || strftime(coalesce({birth}, id_birth_date), '%Y%m%d') {src}")
 
 
 def run_task(folder: str, tables: list[str], task: int, config_dir: str,
