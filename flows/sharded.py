@@ -162,8 +162,11 @@ def _mark_failed(shard_task, task_run_id, label: str, message: str) -> None:
 
 
 def scratch_for(out: Path) -> Path:
-    """Shard files beside the out folder (the run's temporary area), one per process."""
-    return out.parent / f".{out.name}.shards-{os.getpid()}"
+    """Shard files beside the out folder (the run's temporary area), one per process;
+    under $PENSION_RECON_SCRATCH instead when set (a disk every worker mounts)."""
+    out = out.resolve()
+    base = Path(os.environ.get("PENSION_RECON_SCRATCH") or out.parent)
+    return base / f".{out.name}.shards-{os.getpid()}"
 
 
 def match_sharded(con, config, config_dir: Path, out: Path, shards: int, opts: dict,
@@ -172,8 +175,9 @@ def match_sharded(con, config, config_dir: Path, out: Path, shards: int, opts: d
 
     start = time.perf_counter()
     LAST_STATS.clear()
-    counts = match_all_sharded(con, config, config_dir, scratch_for(out) / "match", shards,
-                               prefect_mapper, stats=LAST_STATS, **opts)
+    counts = match_all_sharded(con, config, Path(config_dir).resolve(),
+                               scratch_for(out) / "match", shards, prefect_mapper,
+                               stats=LAST_STATS, **opts)
     timings["match"] = round(time.perf_counter() - start, 3)
     return counts
 
@@ -184,8 +188,9 @@ def rules_sharded(con, config, config_dir: Path, as_of, out: Path, shards: int, 
 
     start = time.perf_counter()
     try:
-        return build_lists_sharded(con, config, config_dir, as_of, scratch_for(out) / "rules",
-                                   shards, prefect_mapper, stats=LAST_STATS, **opts)
+        return build_lists_sharded(con, config, Path(config_dir).resolve(), as_of,
+                                   scratch_for(out) / "rules", shards, prefect_mapper,
+                                   stats=LAST_STATS, **opts)
     finally:
         timings["rules"] = round(time.perf_counter() - start, 3)
         shutil.rmtree(scratch_for(out), ignore_errors=True)
