@@ -52,7 +52,7 @@ bench-dask: setup ## local vs sharded on 2 Dask workers (BENCH_DASK_PEOPLE=…),
 	$(PY) -m benchmarks.bench_dask --people $(BENCH_DASK_PEOPLE) --workers 2
 
 check: setup ## lint
-	.venv/bin/ruff check flows transforms expectations tests benchmarks
+	.venv/bin/ruff check flows transforms synth expectations tests benchmarks
 
 clean: ## remove generated data (keeps .venv)
 	rm -rf data/inbox data/warehouse data/exports data/synth .prefect

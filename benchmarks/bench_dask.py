@@ -131,8 +131,8 @@ def main() -> None:
         inbox, synth_s = args.inbox, None
         if inbox is None:
             from flows import settings  # noqa: F401
+            from synth import generate
             from transforms.config import load_config
-            from transforms.synth import generate
 
             inbox, start = base / "inbox", time.perf_counter()
             generate(people=args.people, seed=args.seed, as_of=as_of, out=inbox,

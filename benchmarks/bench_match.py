@@ -1,7 +1,7 @@
 """Matching accuracy and speed on a synthetic county, side by side with Splink 5.
 
 `make bench-match` (python -m benchmarks.bench_match [--people N] [--seed S]):
-synthesise a county with ground truth (transforms.synth), ingest it, run
+synthesise a county with ground truth (synth), ingest it, run
 transforms.match.match_all, then Splink 5 on the same staged records, and score both
 against <truth>/links.csv. Writes benchmarks/results/match.json and prints a table.
 
@@ -50,8 +50,8 @@ SPLINK_THRESHOLD = 0.9
 def build_county(workdir: Path, people: int, seed: int, as_of: dt.date,
                  config: Config) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """Synthesise the county, ingest it; return the warehouse and the truth folder."""
+    from synth.generate import generate
     from transforms.ingest import ingest
-    from transforms.synth.generate import generate
 
     inbox, truth = workdir / "inbox", workdir / "truth"
     generate(people, seed, as_of, inbox, truth, config)

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from flows import settings  # noqa: F401
+from synth.compare import compare_lists, format_scores
 from transforms.config import load_config
-from transforms.synth.compare import compare_lists, format_scores
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -31,7 +31,7 @@ def main() -> None:
     config = load_config()
 
     from flows.recon import recon_flow
-    from transforms.synth import generate
+    from synth import generate
 
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         base = Path(tmp)

@@ -1,4 +1,5 @@
-"""Write the data-contract suites of every source table from sources.yaml.
+"""Write the data-contract suites of every source table from sources.yaml, and of every
+output list from its contract file (expectations/list_suites.py).
 
 Run once when a table's columns or enum values change, review the diff and
 commit the JSON: ``python -m expectations.build_suites``. The run loads the
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 from expectations.contracts import SUITES_DIR
+from expectations.list_suites import suite_for_list, suite_name
+from transforms import lists_schema
 from transforms.config import Config, Table, load_config
 from transforms.normalise.id import STATUSES
 
@@ -112,6 +115,10 @@ def main(out: Path = SUITES_DIR) -> list[Path]:
     for name, table in config.sources.tables.items():
         path = out / f"{name}.json"
         path.write_text(render(suite_for(name, table, config)), encoding="utf-8")
+        written.append(path)
+    for name in lists_schema.OUTPUTS:
+        path = out / f"{suite_name(name)}.json"
+        path.write_text(render(suite_for_list(name)), encoding="utf-8")
         written.append(path)
     return written
 

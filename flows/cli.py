@@ -101,7 +101,7 @@ def synth(
 ) -> None:
     """Write a synthetic county's inbox (all 13 tables) and its ground truth."""
     _logging(False)
-    from transforms.synth import generate
+    from synth import generate
 
     truth = truth or out.with_name(out.name + ".truth")
     counts = generate(people=people, seed=seed, as_of=_date(as_of), out=out, truth=truth,

@@ -98,7 +98,7 @@ def append_event(warehouse: Path, kind: str, command: str, parameters: dict | No
 
     ``fields`` are added as they are (inputs, outputs, townships, decisions, outcome…).
     """
-    now = now or dt.datetime.now(dt.timezone.utc).astimezone()
+    now = now or dt.datetime.now(dt.UTC).astimezone()
     event = {"time": now.isoformat(timespec="seconds"), "kind": kind, "user": _user(),
              "host": socket.gethostname(), "pid": os.getpid(), "command": command,
              "parameters": parameters or {}, **fields}

@@ -1,7 +1,7 @@
 """Run the SQL files under transforms/sql/ with bound parameters.
 
 One place for every stage: names are relative to transforms/sql/ without the
-suffix (``'matching/links'``, ``'lists/deaths/death_records'``). Only the
+suffix (``'matching/links'``, ``'intermediate/death_records'``). Only the
 parameters a query names are bound, so callers may pass a shared dict.
 """
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 
 import duckdb
 
+from transforms.sqlbuild import create_as_sql, ident
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 log = logging.getLogger(__name__)
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class StepError(RuntimeError):
@@ -29,13 +30,6 @@ class StepError(RuntimeError):
 def read_sql(name: str) -> str:
     """The text of transforms/sql/<name>.sql."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def ident(name: str) -> str:
-    """A quoted identifier, refusing anything that is not a plain config name."""
-    if not _IDENT.match(name):
-        raise ValueError(f"not a plain identifier: {name!r}")
-    return f'"{name}"'
 
 
 def _bound(name: str, sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
@@ -54,8 +48,7 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
     sql = read_sql(name)
     bound = _bound(name, sql, params)
     if create:
-        kind = "temp table" if temp else "table"
-        sql = f"create or replace {kind} {create} as\n{sql}"
+        sql = create_as_sql(create, sql, temp=temp)
     log.debug("sql %s%s params=%s\n%s", name, f" -> {create}" if create else "", bound, sql)
     try:
         return con.execute(sql, bound)
@@ -66,7 +59,7 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
 def materialise(con: duckdb.DuckDBPyConnection, name: str, table: str,
                 params: dict | None = None, *, temp: bool = True) -> int:
     """Create (or replace) ``table`` from the query in <name>.sql; its row count."""
-    run_sql(con, name, params, create=ident(table), temp=temp)
+    run_sql(con, name, params, create=table, temp=temp)
     try:
         [(rows,)] = con.execute(f"select count(*) from {ident(table)}").fetchall()
     except duckdb.Error as exc:

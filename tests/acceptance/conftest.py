@@ -24,8 +24,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.support import valid_id
 from transforms.config import load_config
-from transforms.normalise.id import check_char
 
 AS_OF = dt.date(2025, 6, 30)
 _CONFIG = load_config()
@@ -33,10 +33,7 @@ HEADERS = {name: [c.header for c in t.columns.values()]
            for name, t in _CONFIG.sources.tables.items()}
 
 
-def pid(birth: str, seq: int) -> str:
-    """A valid 18-character ID: county 620421, birth YYYYMMDD, 3-digit sequence (odd: 男)."""
-    first17 = f"620421{birth.replace('-', '')}{seq:03d}"
-    return first17 + check_char(first17)
+pid = valid_id  # pid(birth, seq): tests/support.py's factory (seq odd: a man)
 
 
 def rows_of(table: str, dicts: list[dict], header: list[str] | None = None) -> list[list]:

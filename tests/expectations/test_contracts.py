@@ -9,7 +9,9 @@ import pyarrow as pa
 
 from expectations import build_suites
 from expectations.contracts import SUITES_DIR, load_suite, parameters, suite_json, to_frame
+from expectations.list_suites import suite_name
 from tests.transforms.ingest.conftest import AS_OF, make_id, write_csv
+from transforms import lists_schema
 
 REGISTRY = ["公民身份号码", "姓名", "出生日期", "户口状态", "注销原因", "注销日期"]
 
@@ -19,7 +21,8 @@ def test_committed_suites_match_the_config(config):
     for name, table in config.sources.tables.items():
         expected = build_suites.render(build_suites.suite_for(name, table, config))
         assert suite_json(name) == expected, f"{name}.json is out of date"
-    assert {p.stem for p in SUITES_DIR.glob("*.json")} == set(config.sources.tables)
+    lists = {suite_name(n) for n in lists_schema.OUTPUTS}  # tests/expectations/test_list_contracts
+    assert {p.stem for p in SUITES_DIR.glob("*.json")} == set(config.sources.tables) | lists
 
 
 def test_suites_load_as_gx_suites_with_run_date_parameters():

@@ -31,7 +31,7 @@ def test_a_bad_as_of_date_is_refused(tmp_path):
 
 def test_run_defaults_the_output_folder_to_exports_of_the_as_of_date(
         tmp_path, monkeypatch, config, prefect_harness):
-    from transforms.synth import generate
+    from synth import generate
 
     monkeypatch.chdir(tmp_path)
     generate(people=600, seed=3, as_of=AS_OF, out=tmp_path / "data" / "inbox",

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 import pytest
 
+from synth.compare import compare_lists, format_scores
 from tests.conftest import AS_OF
 from transforms.lists_schema import LISTS, PROGRESS, columns
-from transforms.synth.compare import compare_lists, format_scores
 
 pytestmark = pytest.mark.e2e
 PEOPLE = 4000
@@ -18,7 +18,7 @@ PEOPLE = 4000
 @pytest.fixture(scope="module")
 def county_run(tmp_path_factory, config, prefect_harness):
     from flows.recon import recon_flow
-    from transforms.synth import generate
+    from synth import generate
 
     base = tmp_path_factory.mktemp("county")
     inbox, truth, out = base / "inbox", base / "inbox.truth", base / "out"

@@ -55,7 +55,7 @@ def test_synthetic_county_on_an_existing_scheduler_equals_the_local_run(
         tmp_path, config, prefect_harness, cluster):
     from flows.recon import recon_flow
     from flows.sharded import DaskOptions, run
-    from transforms.synth import generate
+    from synth import generate
 
     inbox = tmp_path / "inbox"
     generate(people=600, seed=9, as_of=AS_OF, out=inbox, truth=tmp_path / "truth", config=config)

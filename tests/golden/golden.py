@@ -39,8 +39,8 @@ def run_sample(base: Path) -> dict[str, str]:
 
 
 def synth_county(inbox: Path) -> None:
+    from synth import generate
     from transforms.config import load_config
-    from transforms.synth import generate
 
     generate(people=COUNTY_PEOPLE, seed=COUNTY_SEED, as_of=COUNTY_AS_OF, out=inbox,
              truth=inbox.with_name(inbox.name + ".truth"), config=load_config())
@@ -69,8 +69,8 @@ def main() -> None:
         print(f"written: {DIGESTS}")
     else:
         want = json.loads(DIGESTS.read_text(encoding="utf-8"))
-        for key in got:
-            for name, digest in got[key].items():
+        for key, digests in got.items():
+            for name, digest in digests.items():
                 print(f"{key:<11} {name:<36} {'same' if want[key].get(name) == digest else 'DIFFERENT'}")
 
 

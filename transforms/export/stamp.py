@@ -44,7 +44,7 @@ def warehouse_secret(con: duckdb.DuckDBPyConnection) -> bytes:
 
 
 def _token(secret: bytes, township: str, township_code: str, as_of: str) -> str:
-    message = "|".join((PRODUCT, FORMAT, township, township_code, as_of)).encode("utf-8")
+    message = f"{PRODUCT}|{FORMAT}|{township}|{township_code}|{as_of}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
 

@@ -6,7 +6,6 @@ are bound as parameters or handed over as Arrow tables.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,11 +13,11 @@ import duckdb
 import pyarrow as pa
 
 from transforms.config import Config, Table
+from transforms.sqlbuild import create_table_sql, ident
 from transforms.sqlfile import StepError, read_sql, run_sql
 
 log = logging.getLogger(__name__)
 
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 # DuckDB and Arrow type of each configured column type (architecture.md stage 1).
 SQL_TYPES = {"text": "VARCHAR", "enum": "VARCHAR", "sex": "VARCHAR", "date": "DATE",
              "month": "DATE", "money": "DECIMAL(18,2)", "year": "INTEGER", "int": "INTEGER"}
@@ -34,13 +33,6 @@ INGEST_FILES = [("file", "VARCHAR"), ("source", "VARCHAR"), ("table", "VARCHAR")
                 ("status", "VARCHAR"), ("reason", "VARCHAR"), ("stale", "BOOLEAN")]
 TABLE_STATUS = [("table", "VARCHAR"), ("source", "VARCHAR"), ("present", "BOOLEAN"),
                 ("files", "INTEGER"), ("rows", "BIGINT"), ("stale", "BOOLEAN")]
-
-
-def ident(name: str) -> str:
-    """A quoted identifier, after checking it is a plain snake_case name."""
-    if not _IDENT.match(name):
-        raise StepError(f"not a plain identifier: {name!r}")
-    return f'"{name}"'
 
 
 def column_outputs(key: str, type_: str) -> list[tuple[str, str]]:
@@ -73,11 +65,6 @@ def duplicate_key(key: str, type_: str) -> str:
 
 def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
-
-
-def create_table_sql(name: str, columns: list[tuple[str, str]]) -> str:
-    body = ",\n    ".join(f"{ident(c)} {t}" for c, t in columns)
-    return f"create or replace table {ident(name)} (\n    {body}\n)"
 
 
 def find_duplicates(con: duckdb.DuckDBPyConnection, keyed: pa.Table,

@@ -1,8 +1,8 @@
 """The department and ledger staging tables the matcher reads, as config shapes them.
 
-This is the one place where SQL is built in code: which tables exist and whether they
-carry their own sex and birth-date columns comes from validated config and the
-warehouse catalogue. Table names enter only as checked identifiers, values as `$params`.
+Which tables exist and whether they carry their own sex and birth-date columns comes
+from validated config and the warehouse catalogue; the SQL that reads them is built by
+``transforms.sqlbuild`` (department_records_sql, ledger_records_sql).
 """
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import duckdb
 
 from transforms.config import Config
-from transforms.sqlfile import StepError, ident
+from transforms.sqlbuild import create_as_sql, department_records_sql, ident, ledger_records_sql
+from transforms.sqlfile import StepError
 
 logger = logging.getLogger(__name__)
 
@@ -78,41 +79,6 @@ def ledger_table(con: duckdb.DuckDBPyConnection, config: Config) -> StagedTable:
     return staged
 
 
-def _projection(t: StagedTable, i: int) -> str:
-    sex = f"{ident(t.sex_column)}::varchar" if t.sex_column else "null::varchar"
-    birth = f"{ident(t.birth_column)}::date" if t.birth_column else "null::date"
-    return (f"select $table_{i}::varchar as src_table, _rid::bigint as src_rid, "
-            f"$source_{i}::varchar as source, id_number, id_status, id_birth_date, name, "
-            f"name_pinyin, {sex} as sex_own, {birth} as birth_own from {ident(t.staging)}")
-
-
-_EMPTY_SOURCES = ("select null::varchar as src_table, null::bigint as src_rid, "
-                  "null::varchar as source, null::varchar as id_number, "
-                  "null::varchar as id_status, null::date as id_birth_date, "
-                  "null::varchar as name, null::varchar as name_pinyin, "
-                  "null::varchar as sex_own, null::date as birth_own where false")
-
-
-def department_records_sql(tables: list[StagedTable]) -> tuple[str, dict[str, str]]:
-    """One union of the department tables in the shape sources.sql reads, and its params."""
-    if not tables:
-        return _EMPTY_SOURCES, {}
-    params: dict[str, str] = {}
-    parts = []
-    for i, t in enumerate(tables):
-        parts.append(_projection(t, i))
-        params[f"table_{i}"] = t.table
-        params[f"source_{i}"] = t.source
-    return "\nunion all\n".join(parts), params
-
-
-def ledger_records_sql(t: StagedTable) -> str:
-    sex = f"{ident(t.sex_column)}::varchar" if t.sex_column else "null::varchar"
-    birth = f"{ident(t.birth_column)}::date" if t.birth_column else "null::date"
-    return (f"select _rid::bigint as ledger_rid, id_number, id_status, id_birth_date, name, "
-            f"name_pinyin, {sex} as sex_own, {birth} as birth_own from {ident(t.staging)}")
-
-
 def create_raw_inputs(con: duckdb.DuckDBPyConnection, config: Config) -> list[StagedTable]:
     """Create temp tables _match_src_raw and _match_ledger_raw; return the tables read."""
     departments = department_tables(con, config)
@@ -121,8 +87,8 @@ def create_raw_inputs(con: duckdb.DuckDBPyConnection, config: Config) -> list[St
     led_sql = ledger_records_sql(ledger)
     logger.debug("match inputs:\n%s\n%s", src_sql, led_sql)
     try:
-        con.execute(f"create or replace temp table _match_src_raw as\n{src_sql}", params)
-        con.execute(f"create or replace temp table _match_ledger_raw as\n{led_sql}")
+        con.execute(create_as_sql("_match_src_raw", src_sql, temp=True), params)
+        con.execute(create_as_sql("_match_ledger_raw", led_sql, temp=True))
     except duckdb.Error as exc:
         raise StepError(f"match inputs: {exc}") from exc
     return departments

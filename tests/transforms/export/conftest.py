@@ -2,7 +2,8 @@
 
 - ``con``: in-memory DuckDB with every export input (``list_*``, ``review_queue``,
   ``progress``, ``quarantine``, ``ingest_files``, ``skipped_checks``,
-  ``table_status``) created empty with the architecture.md types.
+  ``table_status``) created empty with the product's own schemas (list contracts,
+  ingest's tables).
 - ``insert(con, table, rows)``: rows from dicts; columns not given are NULL.
 - ``make_id(birth, seq)``: a synthetic valid 18-character ID in county 620421.
 - ``sample(con)``: a handful of rows over three townships (乌兰镇, 北湾镇, 未知乡镇).
@@ -15,53 +16,33 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from tests.support import create_output_tables, valid_id
 from transforms import lists_schema
-from transforms.normalise.id import check_char
+from transforms.ingest.staging import INGEST_FILES, QUARANTINE, TABLE_STATUS
+from transforms.sqlbuild import create_table_sql
 
 AS_OF = dt.date(2024, 6, 30)
-MONEY = "DECIMAL(18,2)"
-TYPES = {
-    "death_date": "DATE", "last_paid_month": "DATE", "enterprise_start": "DATE",
-    "enterprise_end": "DATE", "months_overpaid": "INTEGER", "overpaid_amount": MONEY,
-    "account_balance": MONEY, "date_conflict": "BOOLEAN", "grant_amount": MONEY,
-    "age": "INTEGER", "last_paid_year": "INTEGER", "years_missed": "INTEGER",
-    "overlap_months": "INTEGER", "refund_amount": MONEY, "recover_amount": MONEY,
-    "year": "INTEGER", "tier": MONEY, "expected": MONEY, "recorded": MONEY, "score": "DOUBLE",
-    # progress
-    "target": "INTEGER", "completed": "INTEGER", "completion_rate": "DECIMAL(9,4)",
-    "eligible": "INTEGER", "insured": "INTEGER", "participation_rate": "DECIMAL(9,4)",
-    "gap_to_target": "INTEGER",
-    # quarantine, ingest_files
-    "row": "INTEGER", "extract_date": "DATE", "read": "INTEGER", "accepted": "INTEGER",
-    "quarantined": "INTEGER", "duplicates": "INTEGER", "stale": "BOOLEAN",
-}
+# The other export inputs, with the schemas ingest and the rules write.
 OTHER_TABLES = {
-    "progress": lists_schema.PROGRESS,
-    "quarantine": lists_schema.QUARANTINE,
-    "ingest_files": ("file", "source", "table", "sha256", "extract_date", "read", "accepted",
-                     "quarantined", "duplicates", "status", "reason", "stale"),
-    "skipped_checks": ("check", "reason"),
-    "table_status": ("table", "source", "present", "files", "rows", "stale"),
+    "quarantine": QUARANTINE,
+    "ingest_files": INGEST_FILES,
+    "skipped_checks": [("check", "VARCHAR"), ("reason", "VARCHAR")],
+    "table_status": TABLE_STATUS,
 }
 
 
 def table_name(list_name: str) -> str:
-    return "review_queue" if list_name == "review_queue" else f"list_{list_name}"
-
-
-def _create(con, table: str, cols) -> None:
-    types = dict(TYPES, present="BOOLEAN", files="INTEGER", rows="INTEGER")
-    body = ", ".join(f'"{c}" {types.get(c, "VARCHAR")}' for c in cols)
-    con.execute(f'create table "{table}" ({body})')
+    return lists_schema.table(list_name)
 
 
 def create_inputs(con, skip=()) -> None:
-    for name in lists_schema.LISTS:
-        if table_name(name) not in skip:
-            _create(con, table_name(name), lists_schema.columns(name))
+    """Every export input, empty: lists and progress with their contracts' types (internal
+    columns too), the rest with ingest's schemas."""
+    create_output_tables(con, [n for n in lists_schema.OUTPUTS
+                               if lists_schema.table(n) not in skip])
     for table, cols in OTHER_TABLES.items():
         if table not in skip:
-            _create(con, table, cols)
+            con.execute(create_table_sql(table, cols))
 
 
 def insert_rows(con, table: str, rows: list[dict]) -> None:
@@ -76,8 +57,8 @@ def insert_rows(con, table: str, rows: list[dict]) -> None:
 
 
 def synthetic_id(birth: str = "19800101", seq: int = 1) -> str:
-    first17 = f"620421{birth}{seq:03d}"
-    return first17 + check_char(first17)
+    """tests.support.valid_id, born 1980-01-01 unless told."""
+    return valid_id(birth, seq)
 
 
 @pytest.fixture

@@ -9,16 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.support import valid_id
 from transforms.ingest import ingest
-from transforms.normalise.id import check_char
 
 AS_OF = dt.date(2026, 11, 28)
 
 
-def make_id(birth: dt.date, seq: int = 1) -> str:
-    """A synthetic valid 18-character ID of county 620421."""
-    first17 = f"620421{birth:%Y%m%d}{seq:03d}"
-    return first17 + check_char(first17)
+make_id = valid_id  # make_id(birth date, seq int): the one factory of tests/support.py
 
 
 def headers(config, table: str) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.transforms.ingest.conftest import headers, make_id, participant, write_csv
 from transforms.ingest import staging
+from transforms.sqlbuild import IdentifierError
 from transforms.sqlfile import StepError
 
 ID1 = make_id(dt.date(1970, 5, 20), 1)
@@ -90,5 +91,5 @@ def test_the_same_inbox_gives_the_same_tables(config, inbox, run):
 
 
 def test_create_table_sql_refuses_odd_identifiers():
-    with pytest.raises(StepError):
+    with pytest.raises(IdentifierError):
         staging.create_table_sql('stg_x"; drop table y; --', [("a", "VARCHAR")])

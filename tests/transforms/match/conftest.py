@@ -11,16 +11,16 @@ import datetime as dt
 import duckdb
 import pytest
 
+from tests.support import create_staging, valid_id
 from transforms.ingest.staging import staging_columns
-from transforms.normalise.id import check_char, normalise_id
+from transforms.normalise.id import normalise_id
 from transforms.normalise.name import normalise_name, pinyin_key
 
 
 def synthetic_id(birth: str, seq: str = "00", sex: str = "男", county: str = "620421") -> str:
-    """A valid 18-character ID: county, birth date YYYYMMDD, 2 digits + sex digit, check."""
-    sex_digit = "1" if sex == "男" else "2"
-    first17 = county + birth + seq + sex_digit
-    return first17 + check_char(first17)
+    """tests.support.valid_id with the matcher tests' habit: 2 digits, then the sex digit
+    (1 for a man, 2 for a woman)."""
+    return valid_id(birth, seq + ("1" if sex == "男" else "2"), area=county)
 
 
 class Staging:
@@ -30,11 +30,10 @@ class Staging:
         self.con = con
         self.config = config
         self.next_rid: dict[str, int] = {}
-        for name, table in config.sources.tables.items():
-            if table.kind == "department" or name == "participants":
-                cols = ", ".join(f"{c} {t}" for c, t in staging_columns(table))
-                con.execute(f"create table stg_{name} ({cols})")
-                self.next_rid[name] = 1
+        tables = [name for name, table in config.sources.tables.items()
+                  if table.kind == "department" or name == "participants"]
+        create_staging(con, config, tables)
+        self.next_rid = dict.fromkeys(tables, 1)
 
     def add(self, table: str, id_raw: str | None, name_raw: str, *, sex: str | None = None,
             birth: str | None = None) -> int:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def county(tmp_path_factory, config):
     ingest = pytest.importorskip("transforms.ingest").ingest
-    generate = pytest.importorskip("transforms.synth.generate").generate
+    generate = pytest.importorskip("synth.generate").generate
     root = tmp_path_factory.mktemp("county")
     generate(1000, 11, dt.date(2024, 6, 30), root / "inbox", root / "truth", config)
     con = duckdb.connect()

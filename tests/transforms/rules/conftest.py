@@ -1,24 +1,28 @@
 """Shared fixtures for the rule tests (every rule group uses these; keep them generic).
 
 - ``config``: the committed config tree (data/config).
-- ``con``: an in-memory DuckDB holding every ``stg_*`` table of the config with the
-  architecture.md stage-1 schema (empty), ``table_status`` (every table present),
-  empty ``match_links`` / ``match_review``, an empty ``skipped_checks`` and the
-  policy tables for 2014..2026 — i.e. what build_lists sees before any rule runs.
+- ``con``: an in-memory DuckDB made by ``tests.support.create_empty_warehouse``: every
+  ``stg_*`` table of the config with ingest's own schema (empty), ``table_status``
+  (every table present), empty ``match_links`` / ``match_review`` (the matcher's
+  schema), an empty ``skipped_checks`` and the policy tables for 2014..2026 — i.e.
+  what build_lists sees before any rule runs.
+- ``build(con, ctx, *lists)``: the intermediate layer (rules/people.py), then the named
+  list modules (``"deceased_accounts"``, …, ``"progress"``); returns their row counts.
 - ``make_ctx(as_of)`` / ``ctx``: a RuleContext (``ctx`` uses the ``as_of`` fixture,
   default 2024-06-30; override ``as_of`` in a test module to change it).
 - ``insert(con, table, rows)``: rows from small dicts (see ``insert_rows``).
 - ``link(con, src_table, src_rid, ledger_id, ...)``: an auto-accepted match_links row.
 - ``missing(con, table)``: mark a source table as not present tonight.
-- ``make_id(birth, seq, sex)`` (fixture; function ``synthetic_id``): a synthetic valid 18-character ID in county 620421.
+- ``make_id(birth, seq, sex)``: ``tests.support.valid_id``, a synthetic valid ID in county 620421.
 - ``fetch(con, sql_or_table)``: rows as dicts, in a stable order.
-- ``con_after_deaths``: ``con`` plus an empty ``deaths_by_id`` (for the rule groups after deaths;
-  a given.yaml fills it under ``tables: deaths_by_id``).
-- Golden cases: a test module sets ``GOLDEN_RULE = "<rule>"`` and asks for the
-  ``golden_case`` fixture: it is parametrised over tests/transforms/rules/cases/<rule>/*/.
-  Fixtures ``load_case(con, dir)`` load its given.yaml (returning the as-of date) and
-  ``check_expect(con, dir)`` compares every expect_<table>.csv with the table
-  (only the columns in the CSV header; values as CONTRACT prints them, NULL as empty).
+- Golden cases live in tests/transforms/rules/cases/<list>/<case>/ (given.yaml and
+  expect_<table>.csv). A test module sets ``GOLDEN_TABLES = ("<table>", ...)`` and asks
+  for the ``golden_case`` fixture: it is parametrised over every case folder holding an
+  expect_<table>.csv for one of them (a case may check several lists and intermediate
+  tables). Fixtures ``load_case(con, dir)`` load its given.yaml (returning the as-of
+  date) and ``check_expect(con, dir, tables)`` compares those expect_<table>.csv files
+  with the tables (only the columns in the CSV header; values as CONTRACT prints them,
+  NULL as empty).
   Test modules import nothing from here: use the fixtures.
 
 given.yaml::
@@ -45,77 +49,13 @@ import duckdb
 import pytest
 import yaml
 
+from tests.support import build_rules, create_empty_warehouse, valid_id
 from transforms.config import Config, load_config
-from transforms.normalise.id import birth_date_of, check_char
+from transforms.normalise.id import birth_date_of
 from transforms.normalise.name import pinyin_key
 from transforms.rules import RuleContext
-from transforms.rules.policy_tables import build_policy_tables
 
 CASES = Path(__file__).resolve().parent / "cases"
-
-# architecture.md stage 1: DuckDB type of each configured column type.
-_SQL_TYPE = {"text": "VARCHAR", "enum": "VARCHAR", "sex": "VARCHAR", "date": "DATE",
-             "month": "DATE", "money": "DECIMAL(18,2)", "year": "INTEGER", "int": "INTEGER"}
-
-
-def staging_columns(config: Config, table: str) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of ``stg_<table>`` per architecture.md stage 1."""
-    cols = [("_rid", "BIGINT"), ("_file", "VARCHAR"), ("_row", "INTEGER"),
-            ("_extract_date", "DATE")]
-    for key, col in config.sources.tables[table].columns.items():
-        if col.type == "id":
-            cols += [("id_number", "VARCHAR"), ("id_raw", "VARCHAR"), ("id_status", "VARCHAR"),
-                     ("id_birth_date", "DATE")]
-        elif col.type == "name":
-            cols += [(key, "VARCHAR"), (f"{key}_raw", "VARCHAR"), (f"{key}_pinyin", "VARCHAR")]
-        elif col.type == "township":
-            cols += [(key, "VARCHAR"), (f"{key}_raw", "VARCHAR")]
-        else:
-            cols.append((key, _SQL_TYPE[col.type]))
-    return cols
-
-
-MATCH_LINKS = [("src_table", "VARCHAR"), ("src_rid", "BIGINT"), ("ledger_rid", "BIGINT"),
-               ("ledger_id_number", "VARCHAR"), ("method", "VARCHAR"), ("score", "DOUBLE"),
-               ("evidence", "VARCHAR")]
-MATCH_REVIEW = [("src_table", "VARCHAR"), ("src_rid", "BIGINT"), ("source", "VARCHAR"),
-                ("source_id_number", "VARCHAR"), ("source_name", "VARCHAR"),
-                ("ledger_rid", "BIGINT"), ("ledger_id_number", "VARCHAR"), ("reason", "VARCHAR"),
-                ("score", "DOUBLE"), ("evidence", "VARCHAR")]
-
-
-def _ddl(name: str, cols: list[tuple[str, str]]) -> str:
-    return f"create or replace table {name} (" + ", ".join(f'"{c}" {t}' for c, t in cols) + ")"
-
-
-def create_empty_warehouse(con: duckdb.DuckDBPyConnection, config: Config,
-                           years: range = range(2014, 2027)) -> None:
-    """Every stg_* table empty, all present; empty match tables; policy tables."""
-    for table, spec in config.sources.tables.items():
-        con.execute(_ddl(f"stg_{table}", staging_columns(config, table)))
-    con.execute(_ddl("table_status", [("table", "VARCHAR"), ("source", "VARCHAR"),
-                                      ("present", "BOOLEAN"), ("files", "INTEGER"),
-                                      ("rows", "BIGINT"), ("stale", "BOOLEAN")]))
-    for table, spec in config.sources.tables.items():
-        con.execute("insert into table_status values ($t, $s, true, 1, 0, false)",
-                    {"t": table, "s": spec.source})
-    con.execute(_ddl("match_links", MATCH_LINKS))
-    con.execute(_ddl("match_review", MATCH_REVIEW))
-    con.execute(_ddl("skipped_checks", [("check", "VARCHAR"), ("reason", "VARCHAR")]))
-    build_policy_tables(con, config.policy, years)
-
-
-def synthetic_id(birth: str = "19600101", seq: str = "001", sex: str | None = None,
-            area: str = "620421") -> str:
-    """A valid synthetic 18-character ID; ``sex`` ('男'/'女') fixes the parity of digit 17."""
-    if sex is not None:
-        d = int(seq[-1])
-        if (d % 2 == 1) != (sex == "男"):
-            seq = seq[:-1] + str((d + 1) % 10)
-    first17 = area + birth + seq
-    assert len(first17) == 17, first17
-    return first17 + check_char(first17)
-
 
 _rid_counter = itertools.count(1)
 
@@ -248,7 +188,13 @@ def fetch():
 
 @pytest.fixture
 def make_id():
-    return synthetic_id
+    return valid_id
+
+
+@pytest.fixture
+def build():
+    """``build(con, ctx, *lists)``: tests.support.build_rules."""
+    return build_rules
 
 
 def money(x) -> Decimal:
@@ -262,9 +208,9 @@ def dec():
     return money
 
 
-def case_dirs(rule: str) -> list[Path]:
-    """The golden case folders of one rule group (each holds given.yaml)."""
-    return sorted(p.parent for p in (CASES / rule).glob("*/given.yaml"))
+def case_dirs(tables) -> list[Path]:
+    """The golden case folders holding an expect_<table>.csv for one of ``tables``."""
+    return sorted({p.parent for t in tables for p in CASES.glob(f"*/*/expect_{t}.csv")})
 
 
 def load_case(con: duckdb.DuckDBPyConnection, case_dir: Path) -> dt.date:
@@ -292,9 +238,11 @@ def as_text(value) -> str:
     return str(value)
 
 
-def check_expect(con: duckdb.DuckDBPyConnection, case_dir: Path) -> int:
-    """Assert every expect_<table>.csv equals its table (as a multiset); returns files checked."""
-    files = sorted(Path(case_dir).glob("expect_*.csv"))
+def check_expect(con: duckdb.DuckDBPyConnection, case_dir: Path, tables=None) -> int:
+    """Assert each expect_<table>.csv (of ``tables``, default all) equals its table (as a
+    multiset); returns the number of files checked."""
+    files = sorted(p for p in Path(case_dir).glob("expect_*.csv")
+                   if tables is None or p.stem[len("expect_"):] in tables)
     assert files, f"{case_dir}: no expect_*.csv"
     for path in files:
         table = path.stem[len("expect_"):]
@@ -313,8 +261,9 @@ def check_expect(con: duckdb.DuckDBPyConnection, case_dir: Path) -> int:
 
 def pytest_generate_tests(metafunc):
     if "golden_case" in metafunc.fixturenames:
-        dirs = case_dirs(metafunc.module.GOLDEN_RULE)
-        metafunc.parametrize("golden_case", dirs, ids=[d.name for d in dirs])
+        dirs = case_dirs(metafunc.module.GOLDEN_TABLES)
+        metafunc.parametrize("golden_case", dirs,
+                             ids=[f"{d.parent.name}/{d.name}" for d in dirs])
 
 
 @pytest.fixture(name="load_case")
@@ -325,20 +274,3 @@ def _load_case_fixture():
 @pytest.fixture(name="check_expect")
 def _check_expect_fixture():
     return check_expect
-
-
-# deaths_by_id as architecture.md stage 3 defines it (built by the deaths rules).
-DEATHS_BY_ID = [("id_number", "VARCHAR"), ("death_date", "DATE"), ("death_sources", "VARCHAR"),
-                ("date_conflict", "BOOLEAN"), ("in_ledger", "BOOLEAN"),
-                ("alive_signal", "BOOLEAN")]
-
-
-@pytest.fixture
-def con_after_deaths(con):
-    """``con`` plus an empty ``deaths_by_id``, as the rule groups after deaths see it.
-
-    A given.yaml fills it under ``tables: deaths_by_id:`` (no ``stg_`` prefix is added
-    to an existing table); "no death record" means no row there for the ID.
-    """
-    con.execute(_ddl("deaths_by_id", DEATHS_BY_ID))
-    return con

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.support import build_rules
 from transforms.lists_schema import columns
-from transforms.rules import deaths
 
 AS_OF = dt.date(2024, 6, 30)
 
@@ -52,7 +52,7 @@ def _skipped(con):
 
 @pytest.mark.parametrize("table", list(TYPES))
 def test_tables_have_the_architecture_columns_and_types(con, ctx, table):
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     cur = con.execute(f"select * from {table} limit 0")
     assert tuple(d[0] for d in cur.description) == COLUMNS[table]
     got = [r[1] for r in con.execute(f"describe {table}").fetchall()]
@@ -61,7 +61,7 @@ def test_tables_have_the_architecture_columns_and_types(con, ctx, table):
 
 def test_all_present_nothing_skipped(con, ctx, insert, link, make_id):
     _one_death(con, insert, link, make_id)
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert _skipped(con) == set()
     # death 2024-03-05: 2024-04 and 2024-05 overpaid
     assert con.execute("select months_overpaid, overpaid_amount from list_deceased_accounts"
@@ -73,7 +73,7 @@ def test_no_benefit_payments_overpayment_not_computed(con, make_ctx, insert, lin
     _one_death(con, insert, link, make_id)
     con.execute("delete from stg_benefit_payments")
     missing(con, "benefit_payments")
-    deaths.build(con, make_ctx(AS_OF))
+    build_rules(con, make_ctx(AS_OF), 'deceased_accounts', 'funeral_grants')
     row = con.execute("select months_overpaid, overpaid_amount, last_paid_month, evidence "
                       "from list_deceased_accounts").fetchone()
     assert row[:3] == (None, None, None)
@@ -86,7 +86,7 @@ def test_no_benefit_payments_overpayment_not_computed(con, make_ctx, insert, lin
 def test_no_funeral_grants_file_no_funeral_list(con, ctx, insert, link, make_id, missing):
     _one_death(con, insert, link, make_id)
     missing(con, "funeral_grants")
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert con.execute("select count(*) from list_funeral_grants").fetchone()[0] == 0
     assert con.execute("select count(*) from list_deceased_accounts").fetchone()[0] == 1
     assert "funeral_grants" in _skipped(con)
@@ -100,7 +100,7 @@ def test_missing_death_source_is_recorded_and_others_still_count(con, ctx, inser
     (rid,) = insert(con, "death_certificates", [{"id_number": pid, "name": "王秀英",
                                                  "death_date": "2024-03-04"}])
     link(con, "death_certificates", rid, pid)
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert "deaths.household_registry" in _skipped(con)
     assert con.execute("select death_date, death_sources from deaths_by_id").fetchall() == [
         (dt.date(2024, 3, 4), "health")]
@@ -109,14 +109,14 @@ def test_missing_death_source_is_recorded_and_others_still_count(con, ctx, inser
 def test_no_contributions_or_enrollment_signs_of_life_skipped(con, ctx, missing):
     missing(con, "contributions")
     missing(con, "enrollment")
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert {"signs_of_life.contributions", "signs_of_life.claims"} <= _skipped(con)
 
 
 def test_undated_death_is_listed_without_overpayment_or_grant(con, ctx, insert, link,
                                                               make_id):
     _one_death(con, insert, link, make_id, death_date=None)
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert con.execute("select death_date from deaths_by_id").fetchall() == [(None,)]
     row = con.execute("select months_overpaid, last_paid_month, evidence "
                       "from list_deceased_accounts").fetchone()
@@ -131,7 +131,7 @@ def test_undated_death_is_listed_without_overpayment_or_grant(con, ctx, insert, 
 ])
 def test_match_method_carried_to_the_list(con, ctx, insert, link, make_id, method, phrase):
     _one_death(con, insert, link, make_id, method=method)
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     got_method, evidence = con.execute(
         "select match_method, evidence from list_deceased_accounts").fetchone()
     assert got_method == method and phrase in evidence
@@ -144,7 +144,7 @@ def test_unmatched_record_is_no_ledger_death(con, ctx, insert, make_id):
                                   "enrol_status": "正常参保", "benefit_status": "正常发放"}])
     insert(con, "cremations", [{"id_number": pid, "name": "王秀英", "death_date": "2024-03-01"}])
     insert(con, "cremations", [{"id_number": None, "name": "无证人", "death_date": "2024-03-01"}])
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert con.execute("select id_number, in_ledger from deaths_by_id").fetchall() == [
         (pid, False)]
     assert con.execute("select count(*) from death_records").fetchone()[0] == 2
@@ -162,12 +162,12 @@ def test_figures_come_from_policy(con, config, insert, link, make_id):
     pid = _one_death(con, insert, link, make_id, death_date="2024-03-05")
     insert(con, "contributions", [{"id_number": pid, "year": 2024, "tier": 300,
                                    "personal_amount": 300, "pay_date": "2024-03-20"}])
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     # 15 days after the death is more than 10: a sign of life, so on no death list
     assert con.execute("select alive_signal from deaths_by_id").fetchall() == [(True,)]
     assert con.execute("select count(*) from list_funeral_grants").fetchone()[0] == 0
     con.execute("delete from stg_contributions")
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert con.execute("select grant_amount from list_funeral_grants").fetchall() == [
         (Decimal("2000.00"),)]
 
@@ -181,8 +181,8 @@ def test_claim_on_a_row_under_review_is_no_sign_of_life(con, ctx, insert, link, 
     insert(con, "match_review", [{"src_table": "enrollment", "src_rid": rid,
                                   "source": "medical_insurance", "ledger_id_number": pid,
                                   "reason": "id_name_mismatch", "score": 0.3}])
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert con.execute("select alive_signal from deaths_by_id").fetchall() == [(False,)]
     con.execute("delete from match_review")
-    deaths.build(con, ctx)
+    build_rules(con, ctx, 'deceased_accounts', 'funeral_grants')
     assert con.execute("select alive_signal from deaths_by_id").fetchall() == [(True,)]

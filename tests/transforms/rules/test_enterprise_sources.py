@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.support import build_rules
 from transforms.lists_schema import columns
-from transforms.rules import deaths, enterprise
 
 AS_OF = dt.date(2024, 7, 31)
 
@@ -49,8 +49,7 @@ def people(con, insert, link, make_id):
 
 
 def _run(con, ctx):
-    deaths.build(con, ctx)
-    enterprise.build(con, ctx)
+    build_rules(con, ctx, 'enterprise_scheme')
     return {(r[0], r[1]): r[2:] for r in con.execute(
         "select id_number, action, overlap_months, refund_amount, recover_amount "
         "from list_enterprise_scheme").fetchall()}

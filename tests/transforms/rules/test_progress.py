@@ -11,9 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.rules import RuleContext, contributions, coverage, lapsed
+from tests.support import build_rules
+from transforms.rules import RuleContext, people
 
 AS_OF = dt.date(2026, 6, 30)
+GOLDEN_TABLES = ("progress",)
 
 
 @pytest.fixture
@@ -22,9 +24,13 @@ def as_of():
 
 
 def _run(con, ctx):
-    contributions.build(con, ctx)
-    lapsed.build(con, ctx)
-    coverage.build(con, ctx)
+    build_rules(con, ctx, 'progress')
+
+
+def test_progress_case(golden_case, con, make_ctx, load_case, check_expect):
+    """Every case folder with an expect_progress.csv (cases/unenrolled_residents/...)."""
+    _run(con, make_ctx(load_case(con, golden_case)))
+    assert check_expect(con, golden_case, GOLDEN_TABLES) == 1
 
 
 def _township(con, make_id, township, eligible, insured, birth, paid=0):
@@ -55,10 +61,9 @@ def _progress(con, township):
     return dict(zip(names, cur.fetchall()[0]))
 
 
-def test_gap_rounds_up(con_after_deaths, ctx, make_id, insert):
+def test_gap_rounds_up(con, ctx, make_id, insert):
     """101 eligible, 98 insured: ceil(0.98 x 101 = 98.98) = 99 -> gap 1, rate 98/101 = 0.9703.
     100 eligible, 98 insured: ceil(98.00) = 98 -> gap 0, rate 0.9800."""
-    con = con_after_deaths
     _township(con, make_id, "北湾镇", 101, 98, "19800101", paid=49)
     _township(con, make_id, "东湾镇", 100, 98, "19810101")
     insert(con, "township_targets", [{"township": "北湾镇", "year": 2026, "target": 70},
@@ -75,10 +80,9 @@ def test_gap_rounds_up(con_after_deaths, ctx, make_id, insert):
         "gap_to_target": 0}
 
 
-def test_gap_uses_the_configured_rate_in_exact_decimals(con_after_deaths, config, make_id):
+def test_gap_uses_the_configured_rate_in_exact_decimals(con, config, make_id):
     """A target rate of 0.81: 0.81 x 300 is exactly 243 (a float says 243.00000000000003,
     whose ceiling is 244). 243 insured of 300 -> gap 0."""
-    con = con_after_deaths
     policy = config.policy.model_copy(update={"target_rate": Decimal("0.81")})
     ctx = RuleContext(config.model_copy(update={"policy": policy}), AS_OF)
     _township(con, make_id, "五合镇", 300, 243, "19820101")
@@ -88,16 +92,14 @@ def test_gap_uses_the_configured_rate_in_exact_decimals(con_after_deaths, config
     assert row["participation_rate"] == Decimal("0.8100")
 
 
-def test_one_row_per_configured_township_in_config_order(con_after_deaths, ctx, config):
-    con = con_after_deaths
+def test_one_row_per_configured_township_in_config_order(con, ctx, config):
     _run(con, ctx)
     names = [r[0] for r in con.execute("select township from progress").fetchall()]
     assert names == [t.name for t in config.county.townships]
 
 
-def test_unknown_township_row_only_when_needed(con_after_deaths, ctx, config, insert):
+def test_unknown_township_row_only_when_needed(con, ctx, config, insert):
     """A ledger participant whose township is no configured one counts under 未知乡镇, last."""
-    con = con_after_deaths
     idn = "620421197001010114"
     insert(con, "participants", [{"id_number": idn, "name": "李玉兰", "township": "城西乡",
                                   "enrol_status": "正常参保", "benefit_status": "未领取"}])
@@ -109,8 +111,7 @@ def test_unknown_township_row_only_when_needed(con_after_deaths, ctx, config, in
     assert rows[-1] == (config.county.unknown_township, 1)
 
 
-def test_without_targets_the_target_is_empty_and_skipped(con_after_deaths, ctx, missing):
-    con = con_after_deaths
+def test_without_targets_the_target_is_empty_and_skipped(con, ctx, missing):
     missing(con, "township_targets")
     _run(con, ctx)
     assert con.execute("select count(*) from progress where target is not null "
@@ -123,7 +124,7 @@ def test_without_targets_the_target_is_empty_and_skipped(con_after_deaths, ctx, 
 def macro_con():
     import duckdb
     c = duckdb.connect()
-    contributions.prepare_macros(c)
+    people.macros(c)
     yield c
     c.close()
 

@@ -1,17 +1,17 @@
 """RULES §7 the review queue: table shape, cases off the other lists, non-ledger signals."""
 from __future__ import annotations
 
-from transforms.lists_schema import columns
-from transforms.rules import deaths, review
+from tests.support import build_rules
+from transforms.lists_schema import column_types, columns
 
 
 def test_columns_and_types_on_an_empty_night(con, ctx):
-    deaths.build(con, ctx)
-    review.build(con, ctx)
+    build_rules(con, ctx, 'review_queue')
     cur = con.execute("select * from review_queue limit 0")
-    assert tuple(d[0] for d in cur.description) == columns("review_queue")
+    assert tuple(d[0] for d in cur.description) == tuple(column_types("review_queue"))
     assert [r[1] for r in con.execute("describe review_queue").fetchall()] == (
-        ["VARCHAR"] * 9 + ["DOUBLE"])
+        ["VARCHAR"] * 9 + ["DOUBLE"] + ["VARCHAR", "BIGINT"])  # + internal src_table, src_rid
+    assert columns("review_queue") + ("src_table", "src_rid") == tuple(column_types("review_queue"))
     assert con.execute("select count(*) from review_queue").fetchone()[0] == 0
 
 
@@ -27,8 +27,7 @@ def test_review_case_stays_off_the_death_lists_until_linked(con, ctx, insert, li
                                   "source": "health", "source_name": "沈玉岚",
                                   "ledger_id_number": pid, "reason": "fuzzy_match",
                                   "score": 0.85}])
-    deaths.build(con, ctx)
-    review.build(con, ctx)
+    build_rules(con, ctx, 'review_queue', 'deceased_accounts', 'funeral_grants')
     assert con.execute("select id_number, reason from review_queue").fetchall() == [
         (pid, "fuzzy_match")]
     assert con.execute("select count(*) from list_deceased_accounts").fetchone()[0] == 0
@@ -38,8 +37,7 @@ def test_review_case_stays_off_the_death_lists_until_linked(con, ctx, insert, li
 
     con.execute("delete from match_review")
     link(con, "death_certificates", rid, pid, "name_dob", 0.95)
-    deaths.build(con, ctx)
-    review.build(con, ctx)
+    build_rules(con, ctx, 'review_queue', 'deceased_accounts', 'funeral_grants')
     assert con.execute("select count(*) from review_queue").fetchone()[0] == 0
     assert con.execute("select id_number, match_method from list_deceased_accounts"
                        ).fetchall() == [(pid, "name_dob")]
@@ -54,8 +52,7 @@ def test_claim_after_death_of_someone_not_in_the_ledger(con, ctx, insert, make_i
     insert(con, "enrollment", [{"id_number": pid, "name": "莫桂香",
                                 "insurance_type": "城乡居民基本医疗保险", "status": "参保缴费",
                                 "last_claim_date": "2024-02-20"}])
-    deaths.build(con, ctx)
-    review.build(con, ctx)
+    build_rules(con, ctx, 'review_queue')
     rows = con.execute("select id_number, name, township, village, reason, source, score "
                        "from review_queue").fetchall()
     assert rows == [(pid, "莫桂香", "高湾镇", "高湾村", "alive_signal_after_death",

@@ -1,0 +1,2 @@
+-- This run's size of one list.
+insert into run_history values ($as_of, $run_at, $list, $rows)
