@@ -99,9 +99,13 @@ def warm_up() -> None:  # runs while the flow ingests
     the matcher and the rules), so the first task does not pay for it."""
     import importlib
 
-    for module in ("prefect.task_engine", "prefect_dask", "duckdb", "transforms.shard",
-                   "transforms.rules.deaths", "transforms.rules.coverage"):
-        importlib.import_module(module)
+    for module in ("prefect.task_engine", "prefect_dask", "duckdb",
+                   "transforms.shard.match_shards", "transforms.shard.rule_shards",
+                   "transforms.rules.people", "transforms.rules.progress"):
+        try:
+            importlib.import_module(module)
+        except ImportError:  # only a head start: the task imports what it needs
+            log.warning("warm-up: no module %s", module)
 
 
 def task_options(workers: dict) -> dict:
