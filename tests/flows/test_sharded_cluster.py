@@ -89,3 +89,27 @@ def test_a_worker_that_dies_fails_the_run_and_its_task_run(prefect_harness, clus
         flow_run = client.read_flow_run(runs[0].flow_run_id) if runs else None
     assert runs and all(r.state.type.value == "FAILED" for r in runs)
     assert flow_run.state.type.value == "FAILED"
+
+
+def _api_seen_by_worker(task):
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    started = [s for s in SubprocessASGIServer._instances.values() if s.running]
+    return {"api": PREFECT_API_URL.value(), "servers_started_here": len(started)}
+
+
+def test_every_worker_talks_to_the_flows_one_prefect_api(prefect_harness, cluster):
+    from prefect import flow
+    from prefect_dask import DaskTaskRunner
+
+    from flows.sharded import one_prefect_api, prefect_mapper
+
+    @flow(task_runner=DaskTaskRunner(address=cluster))
+    def ask():
+        return prefect_mapper("api", _api_seen_by_worker, [{"task": k} for k in range(4)])
+
+    with one_prefect_api() as (api, temporary):
+        seen = ask()
+    assert not temporary  # the harness's API was taken, none started
+    assert seen == [{"api": api, "servers_started_here": 0}] * 4
