@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -138,14 +139,17 @@ def main() -> None:
             generate(people=args.people, seed=args.seed, as_of=as_of, out=inbox,
                      truth=base / "truth", config=load_config())
             synth_s = round(time.perf_counter() - start, 1)
+        load_before = os.getloadavg()[0]
         local = child("local", inbox, base, as_of, args.workers)
         dask = child("dask", inbox, base, as_of, args.workers)
+        load = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     identical = local.pop("digests") == dask.pop("digests")
     shuffle = {phase: {"scatter_bytes": s["scatter_bytes"], "gather_bytes": s["gather_bytes"]}
                for phase, s in dask["shards"].items()}
     figures = {
         "people": args.people, "seed": args.seed, "as_of": args.as_of, "workers": args.workers,
         "synth_s": synth_s, "lists_identical": identical,
+        "load_average_1min": load,  # the machine is shared: figures move with its load
         "local": {k: local[k] for k in ("wall_s", "steps", "flow_peak_rss_mb")},
         "dask": {k: dask[k] for k in ("wall_s", "steps", "flow_peak_rss_mb", "cluster")},
         "shuffle_bytes": shuffle,
