@@ -10,10 +10,13 @@ from typing import Annotated
 import typer
 
 from flows import settings  # noqa: F401  (offline settings before Prefect is imported)
+from flows.feedback_cli import feedback_app
 from transforms.config import DEFAULT_CONFIG_DIR, ConfigError, load_config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="pension-recon: reconcile the resident pension ledger with department extracts.")
+
+app.add_typer(feedback_app, name="feedback")
 
 ConfigDir = Annotated[Path, typer.Option("--config", help="config folder (county, policy, sources)")]
 

@@ -16,9 +16,9 @@ from prefect.cache_policies import NONE
 
 from flows import settings  # noqa: F401  (offline settings before Prefect runs)
 from flows.lock import warehouse_lock
+from transforms.cases import apply_match_decisions, update_cases
 from transforms.config import DEFAULT_CONFIG_DIR, load_config
 from transforms.export import write_lists, write_manifest, write_report, write_township_workbooks
-from transforms.history import record_run
 from transforms.ingest import ingest, write_data_docs
 from transforms.match import match_all
 from transforms.rules import build_lists
@@ -44,15 +44,25 @@ def ingest_step(con, inbox: Path, config, as_of: dt.date, out: Path, timings: di
 
 
 @step
-def match_step(con, config, timings: dict) -> dict:
+def match_step(con, config, as_of: dt.date, timings: dict) -> dict:
     with _timed(timings, "match"):
-        return match_all(con, config)
+        counts = match_all(con, config)
+        counts["decisions"] = apply_match_decisions(con, config, as_of)  # RULES §8 是/否
+        return counts
 
 
 @step
 def rules_step(con, config, as_of: dt.date, timings: dict) -> dict:
     with _timed(timings, "rules"):
         return build_lists(con, config, as_of)
+
+
+@step
+def cases_step(con, config, as_of: dt.date, timings: dict) -> dict:
+    """RULES §8: case_id and case_status on every list, decisions applied; commits the
+    case registry in its own transaction before anything is exported."""
+    with _timed(timings, "cases"):
+        return update_cases(con, config, as_of)
 
 
 @step
@@ -91,20 +101,21 @@ def recon_flow(inbox: Path, out: Path, as_of: dt.date, warehouse: Path,
                 from flows import sharded
 
                 opts = shard_options or {}
-                sharded.match_sharded(con, config, config_dir, out, shards, opts, timings)
+                sharded.match_sharded(con, config, config_dir, as_of, out, shards, opts, timings)
                 counts = sharded.rules_sharded(con, config, config_dir, as_of, out, shards,
                                                opts, timings)
             else:
-                match_step(con, config, timings)
+                match_step(con, config, as_of, timings)
                 counts = rules_step(con, config, as_of, timings)
+            cases = cases_step(con, config, as_of, timings)
+            counts.update(cases["lists"])  # decisions hold some rows off
             outputs = export_step(con, out, config, as_of, mask_ids, timings)
-            history = record_run(con, as_of, counts)
             manifest = write_manifest(con, out, as_of, _version(), timings, outputs)
         finally:
             con.close()
     log.info("outputs in %s", out)
     return {"out": str(out), "manifest": str(manifest), "counts": counts, "timings": timings,
-            **history}
+            "new_cases": cases["new_cases"], "case_statuses": cases["statuses"]}
 
 
 @flow(name="pension-recon-nightly", validate_parameters=False)

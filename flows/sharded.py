@@ -173,8 +173,11 @@ def scratch_for(out: Path) -> Path:
     return base / f".{out.name}.shards-{os.getpid()}"
 
 
-def match_sharded(con, config, config_dir: Path, out: Path, shards: int, opts: dict,
+def match_sharded(con, config, config_dir: Path, as_of, out: Path, shards: int, opts: dict,
                   timings: dict) -> dict:
+    """match_step's work: the sharded match_all, then the townships' 是/否 on review
+    pairs applied in the warehouse, as after a local match."""
+    from transforms.cases import apply_match_decisions
     from transforms.shard import match_all_sharded
 
     start = time.perf_counter()
@@ -182,6 +185,7 @@ def match_sharded(con, config, config_dir: Path, out: Path, shards: int, opts: d
     counts = match_all_sharded(con, config, Path(config_dir).resolve(),
                                scratch_for(out) / "match", shards, prefect_mapper,
                                stats=LAST_STATS, **opts)
+    counts["decisions"] = apply_match_decisions(con, config, as_of)  # RULES §8 是/否
     timings["match"] = round(time.perf_counter() - start, 3)
     return counts
 

@@ -105,11 +105,14 @@ def create_empty_warehouse(con: duckdb.DuckDBPyConnection, config: Config,
 
 
 def create_output_tables(con: duckdb.DuckDBPyConnection,
-                         names=lists_schema.OUTPUTS) -> None:
-    """Empty output tables (lists, progress) with their contracts' columns and types."""
+                         names=lists_schema.OUTPUTS, *, with_cases: bool = False) -> None:
+    """Empty output tables (lists, progress) with their contracts' columns and types;
+    ``with_cases``: the lists as the cases step leaves them (case_id, case_status first)."""
     for name in names:
-        con.execute(create_table_sql(lists_schema.table(name),
-                                     lists_schema.column_types(name).items()))
+        types = dict(lists_schema.column_types(name))
+        if with_cases and name in lists_schema.LISTS:
+            types = {"case_id": "VARCHAR", "case_status": "VARCHAR", **types}
+        con.execute(create_table_sql(lists_schema.table(name), types.items()))
 
 
 def build_rules(con: duckdb.DuckDBPyConnection, ctx, *lists: str) -> dict[str, int]:

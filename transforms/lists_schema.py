@@ -5,7 +5,11 @@ Each list of CONTRACT §3 has a contract file beside its SQL,
 and tests, and ``case_key``); progress.csv has ``progress.yml``. This module reads them:
 
 - ``LISTS``: the list names, in CONTRACT §3 order.
-- ``columns(name)``: the exported columns, in CSV order (internal columns left out).
+- ``columns(name)``: the exported columns, in CSV order (internal columns left out):
+  ``CASE`` (``case_id``, ``case_status``, put in front by the cases step,
+  transforms/cases) and then the contract's exported columns.
+- ``rule_columns(name)``: the contract's exported columns, what the rule writes.
+- ``sort_columns(name)``: the row order of the list (rule columns, then the case columns).
 - ``column_types(name)``: every column of the table (exported, then internal) -> DuckDB type.
 - ``internal_columns(name)``: the columns in the table that the export never writes.
 - ``case_key(name)``: the columns naming a case of the list (RULES §8).
@@ -61,8 +65,22 @@ def table(name: str) -> str:
     return contract(name)["table"]
 
 
-def columns(name: str) -> tuple[str, ...]:
+CASE = ("case_id", "case_status")  # RULES §8, first on every list (CONTRACT §3)
+
+
+def rule_columns(name: str) -> tuple[str, ...]:
     return tuple(c["name"] for c in contract(name)["columns"] if not c.get("internal"))
+
+
+def columns(name: str) -> tuple[str, ...]:
+    if name not in LISTS:
+        return rule_columns(name)
+    return CASE + rule_columns(name)
+
+
+def sort_columns(name: str) -> tuple[str, ...]:
+    """The case columns sort last, so that adding them moves no row."""
+    return rule_columns(name) + CASE
 
 
 def internal_columns(name: str) -> tuple[str, ...]:

@@ -247,8 +247,9 @@ def test_missing_sources_are_named_in_skipped_checks(messy_run):
     # the assistance file was corrupt and poverty monitoring never came
     assert "contribution_issues.tier_100_not_eligible" in skipped
     assert messy_run.list("enterprise_scheme") == []
-    assert messy_run.header("lists/enterprise_scheme.csv")[:6] == [
-        "id_number", "name", "township", "village", "reason", "evidence"]
+    assert messy_run.header("lists/enterprise_scheme.csv")[:8] == [
+        "case_id", "case_status", "id_number", "name", "township", "village", "reason",
+        "evidence"]
 
 
 def test_every_header_alias_names_one_column():

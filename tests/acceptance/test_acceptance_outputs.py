@@ -31,7 +31,8 @@ CONTRACT_HEADERS = {
 }
 
 # CONTRACT §3: every list's columns in order.
-COMMON = ["id_number", "name", "township", "village", "reason", "evidence"]
+COMMON = ["case_id", "case_status", "id_number", "name", "township", "village", "reason",
+          "evidence"]
 CONTRACT_COLUMNS = {
     "deceased_accounts": COMMON + ["death_date", "death_sources", "match_method",
                                    "benefit_status", "last_paid_month", "months_overpaid",
@@ -176,20 +177,25 @@ def test_township_workbooks(messy_run):
 
     book = load_workbook(messy_run.out / "townships" / "北湾镇.xlsx")
     sheets = book.worksheets
-    assert len(sheets) == 1 + len(CONTRACT_COLUMNS)  # a summary, then a sheet per list
+    assert len(sheets) == 2 + len(CONTRACT_COLUMNS)  # a summary, a sheet per list, the stamp
+    assert sheets[-1].title == "_recon" and sheets[-1].sheet_state == "veryHidden"
     lapsed_rows = 0
-    for sheet in sheets[1:]:
+    for sheet in sheets[1:-1]:
         header = [c.value for c in sheet[1]]
         assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header), header
+        assert header[:2] == ["案件编号", "本次状态"]
         assert header[-2:] == ["核查结果", "核查说明"]
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
         choices = [dv.formula1 for dv in sheet.data_validations.dataValidation]
-        assert choices == ['"属实,不属实,已处理"'], sheet.title
+        review = sheet.title == "待人工确认"
+        assert choices == ['"是,否"' if review else '"属实,不属实,已处理"'], sheet.title
         for row in sheet.iter_rows(min_row=2, values_only=True):
             if row[0] is None:
                 continue
-            assert re.fullmatch(r"\d{6}\*{8}[\dX]{4}", row[0]), row[0]   # masked 6 + 4
-            assert row[2] == "北湾镇"                                    # this township only
+            assert re.fullmatch(r"[A-Z]{2}-\d{6}-\d", row[0]), row[0]      # 案件编号
+            assert row[1] in ("新增", "持续", "已核实", "重新列入"), row[1]
+            assert re.fullmatch(r"\d{6}\*{8}[\dX]{4}", row[2]), row[2]   # masked 6 + 4
+            assert row[4] == "北湾镇"                                    # this township only
             for cell in row:
                 if isinstance(cell, str):
                     assert not cell.startswith(FORMULA_STARTS + ("\x00",)), cell

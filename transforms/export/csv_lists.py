@@ -51,8 +51,9 @@ def write_lists(con: duckdb.DuckDBPyConnection, out: Path, *,
     written = []
     for name in lists_schema.LISTS:
         cols = lists_schema.columns(name)
+        order = lists_schema.sort_columns(name)  # the case columns sort last: no row moves
         written.append(_write_table(con, out, out / "lists" / f"{name}.csv", list_table(name),
-                                    cols, lambda c: order_sql(c, LIST_SORT)))
+                                    cols, lambda c, o=order: order_sql(o, LIST_SORT)))
     order = [t.name for t in county.townships] + [county.unknown_township] if county else []
     unknown = county.unknown_township if county else UNKNOWN_TOWNSHIP
     written.append(_write_table(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from transforms import reasons
 
 COLUMN = {
+    "case_id": "案件编号",
+    "case_status": "本次状态",
     "id_number": "公民身份号码",
     "name": "姓名",
     "township": "乡镇（街道）",
@@ -113,6 +115,15 @@ METHOD = {
     "id15": "15位身份证号码转换后一致",
     "id_repaired": "身份证号码纠正一位后一致",
     "name_dob": "姓名和出生日期一致",
+    "manual": "乡镇人工确认为同一人",
+}
+
+# case_status (RULES §8) as the 本次状态 column shows it
+STATUS = {
+    "new": "新增",
+    "persisting": "持续",
+    "confirmed": "已核实",
+    "reopened": "重新列入",
 }
 
 SOURCE = {
@@ -150,6 +161,12 @@ CHECK_RESULT = "核查结果"
 CHECK_NOTE = "核查说明"
 CHECK_CHOICES = ("属实", "不属实", "已处理")
 YES, NO = "是", "否"
+REVIEW_CHOICES = (YES, NO)  # the review sheet answers its question: same person / dead?
+
+
+def check_choices(list_name: str) -> tuple[str, ...]:
+    """The 核查结果 drop-down of a list's sheet (CONTRACT §3); the importer accepts these."""
+    return REVIEW_CHOICES if list_name == "review_queue" else CHECK_CHOICES
 
 
 def column(name: str) -> str:

@@ -43,6 +43,7 @@ from transforms.export.formatting import (
     escape_text,
     order_sql,
 )
+from transforms.export.stamp import STAMP_SHEET, stamp_rows, warehouse_secret
 from transforms.export.workbook_summary import write_summary
 from transforms.normalise.id import mask
 
@@ -52,7 +53,8 @@ MAX_WIDTH = 60
 CHECK_WIDTHS = (12, 30)
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
 _CODED = {"reason": labels.REASON, "issue": labels.REASON, "action": labels.REASON,
-          "match_method": labels.METHOD, "source": labels.SOURCE}
+          "match_method": labels.METHOD, "source": labels.SOURCE,
+          "case_status": labels.STATUS}
 
 
 def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: County,
@@ -75,11 +77,15 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
     missing = [list_table(n) for n, types in tables.items() if types is None]
     note = f"input tables missing: {', '.join(missing)} (sheets header only)" if missing else None
     written = []
+    secret = warehouse_secret(con)
+    codes = {t.name: t.code for t in county.townships}
     for township in townships:
         where, params = _where(township, configured)
         lists = {name: _fetch(con, name, types, where, params) for name, types in tables.items()}
         progress = _progress(con, township)
-        data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress)
+        stamp = stamp_rows(secret, township, codes.get(township, county.code), as_of)
+        data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress,
+                               stamp)
         written.append(write_bytes(out, folder / f"{township}.xlsx", data, rows, note))
     keep = {(out / w.file).name for w in written}
     for stale in sorted(folder.glob("*.xlsx")):
@@ -124,7 +130,7 @@ def _fetch(con, name: str, types, where: str, params: dict) -> list[tuple] | Non
     cols = lists_schema.columns(name)
     select = ", ".join(f"src.{quote(c)}" for c in cols)
     sql = (f"select {select} from {quote(list_table(name))} as src where {where} "
-           f"order by {order_sql(cols, LIST_SORT)}")
+           f"order by {order_sql(lists_schema.sort_columns(name), LIST_SORT)}")
     log.debug("workbook rows:\n%s", sql)
     return con.execute(sql, params).fetchall()
 
@@ -139,7 +145,8 @@ def _progress(con, township: str) -> dict | None:
 
 
 def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decimal,
-              mask_ids: bool, lists: dict, progress: dict | None) -> tuple[bytes, int]:
+              mask_ids: bool, lists: dict, progress: dict | None,
+              stamp: list[tuple[str, str]]) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
@@ -153,11 +160,13 @@ def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decima
     rows = 0
     for name, data in lists.items():
         sheet = book.add_worksheet(labels.LIST_TITLE[name])
-        _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats)
+        _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats,
+                    labels.check_choices(name))
         rows += len(data or [])
     counts = {name: (None if data is None else len(data)) for name, data in lists.items()}
     write_summary(summary, county, township, as_of, target_rate, mask_ids, counts, progress,
                   formats)
+    _stamp_sheet(book, stamp)
     book.close()
     return buffer.getvalue(), rows
 
@@ -177,8 +186,18 @@ def _formats(book) -> dict:
     }
 
 
+def _stamp_sheet(book, stamp: list[tuple[str, str]]) -> None:
+    """The very hidden ``_recon`` sheet (export/stamp.py): how an import knows the
+    workbook's township and date, whatever the file is called."""
+    sheet = book.add_worksheet(STAMP_SHEET)
+    for i, (key, value) in enumerate(stamp):
+        sheet.write_string(i, 0, key)
+        sheet.write_string(i, 1, value)
+    sheet.very_hidden()
+
+
 def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
-                formats: dict) -> None:
+                formats: dict, choices: tuple[str, ...]) -> None:
     headers = [labels.column(c) for c in cols]
     widths = [display_width(h) for h in headers]
     for j, header in enumerate(headers):
@@ -203,9 +222,9 @@ def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
                     widths[j] = max(widths[j], len(f"{shown:.2f}"))
     last = max(len(rows), 1)
     sheet.data_validation(1, check_col, last, check_col, {
-        "validate": "list", "source": list(labels.CHECK_CHOICES),
+        "validate": "list", "source": list(choices),
         "error_title": labels.CHECK_RESULT,
-        "error_message": "请从下拉列表选择：" + " / ".join(labels.CHECK_CHOICES)})
+        "error_message": "请从下拉列表选择：" + " / ".join(choices)})
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(rows), check_col + 1)
     for j, width in enumerate(widths):

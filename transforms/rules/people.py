@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import duckdb
 
+from transforms.cases.hooks import drop_explained_signals, set_aside_death_records
 from transforms.ledger import create_ledger_view
 from transforms.match.engine import METHODS
 from transforms.rules import RuleContext, skip, table_present
@@ -52,6 +53,10 @@ PEOPLE_TABLES = ("rule_person_ids", "rule_ledger", "rule_enterprise_status",
                  "special_group_members", "tuopin_members", "rule_residents",
                  "enterprise_periods", "overlap_years")
 TABLES = DEATH_TABLES + PEOPLE_TABLES
+# A sign of life answered 否 sets the death records aside, one answered 是 explains the
+# signs (transforms/cases/hooks.py); they act on the table just made, before the rest.
+_DECISION_HOOKS = {"death_records": set_aside_death_records,
+                   "alive_signals": drop_explained_signals}
 
 
 def macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -98,4 +103,10 @@ def build(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> dict[str, int]:
     _signal_skips(con)
     params = {**ctx.params, "death_priority": list(DEATH_SOURCE_PRIORITY),
               "method_strength": list(METHODS)}  # RULES §2 order: the strongest first
-    return {table: make(con, table, params) for table in TABLES}
+    counts = {}
+    for table in TABLES:
+        counts[table] = make(con, table, params)
+        hook = _DECISION_HOOKS.get(table)
+        if hook is not None:  # RULES §8: the review sheet's answers on signs of life
+            counts[table] -= hook(con, ctx.as_of)
+    return counts

@@ -65,7 +65,7 @@ def build_lists_sharded(con: duckdb.DuckDBPyConnection, config, config_dir: Path
     done = mapper("rules", rule_shards.run_task,
                   [{"folder": str(folder), "tables": plan.tables, "task": k,
                     "config_dir": str(config_dir), "as_of": as_of, "years": plan.years,
-                    **task_opts} for k in range(shards)])
+                    "registry": plan.registry, **task_opts} for k in range(shards)])
     done += mapper("progress", rule_shards.run_progress_task,
                    [{"folder": str(folder), "shards": shards, "config_dir": str(config_dir),
                      "as_of": as_of, "department": plan.department,

@@ -39,6 +39,14 @@ from transforms.sqlfile import StepError, ident
 log = logging.getLogger(__name__)
 
 REPLICATED = ("table_status",)  # whole, to every shard
+# The case registry as the rules' decision hooks read it (sql/cases/current_decisions.sql:
+# every decision, and the cases and listings of decided cases), to every shard.
+REGISTRY = {
+    "case_decisions": "select * from case_decisions",
+    "cases": "select * from cases where case_id in (select case_id from case_decisions)",
+    "case_listings": "select * from case_listings "
+                     "where case_id in (select case_id from case_decisions)",
+}
 # What the county-wide gather reads (sql/lists/progress.sql): the person tables of the
 # intermediate layer (union of the shards, each person in one shard) and two staging tables.
 PROGRESS_PERSON_TABLES = ("rule_ledger", "rule_residents")
@@ -54,6 +62,7 @@ class RulesPlan:
     tables: list[str] = field(default_factory=list)
     department: list[str] = field(default_factory=list)  # may repeat a record over shards
     replicated: list[str] = field(default_factory=lambda: list(REPLICATED))
+    registry: list[str] = field(default_factory=list)  # case tables, when the warehouse has them
 
 
 def _person_shard(key_sql: str, n: int) -> str:
@@ -90,6 +99,11 @@ def scatter(con: duckdb.DuckDBPyConnection, config, folder: Path, shards: int,
     for table in REPLICATED:
         scatter_table(con, f"select *, {everyone} as _task from {ident(table)}", {},
                       inbound, table)
+    if "case_decisions" in existing:
+        for table, select in REGISTRY.items():
+            scatter_table(con, f"select *, {everyone} as _task from ({select})", {},
+                          inbound, table)
+            plan.registry.append(table)
     # links go with their record (to its resolved person), review rows with their candidate
     scatter_table(con, f"""
         select m.*, {_person_shard('r.ledger_id', n)} as _task
@@ -128,7 +142,7 @@ def _department_sql(stg: str, name: str, n: int) -> str:
 
 
 def run_task(folder: str, tables: list[str], task: int, config_dir: str, as_of: dt.date,
-             years: tuple[int, int], threads: int | None = None,
+             years: tuple[int, int], registry: list[str] = (), threads: int | None = None,
              memory_limit: str | None = None) -> dict:
     """One person shard: load it, ``build_lists``, write every table it made."""
     started = time.perf_counter()
@@ -137,14 +151,14 @@ def run_task(folder: str, tables: list[str], task: int, config_dir: str, as_of: 
     try:
         for t in tables:  # staging tables, the replicated reference ones among them
             load_partition(con, base / "in", t, task)
-        for t in REPLICATED:
+        for t in (*REPLICATED, *registry):
             load_partition(con, base / "in", t, task, order_by=None)
         for t in ("match_links", "match_review"):
             load_partition(con, base / "in", t, task, order_by="src_table, src_rid, ledger_rid")
         before = _tables(con)
         build_lists(con, load_config(Path(config_dir)), as_of,
                     years=range(years[0], years[1] + 1), check_contracts=False)
-        made = sorted(_tables(con) - before)
+        made = sorted(_tables(con) - before - set(registry))
         out = base / "out" / str(task)
         rows = {t: write_table(con, t, out / f"{t}.parquet") for t in made}
     finally:

@@ -39,7 +39,7 @@ def create_inputs(con, skip=()) -> None:
     """Every export input, empty: lists and progress with their contracts' types (internal
     columns too), the rest with ingest's schemas."""
     create_output_tables(con, [n for n in lists_schema.OUTPUTS
-                               if lists_schema.table(n) not in skip])
+                               if lists_schema.table(n) not in skip], with_cases=True)
     for table, cols in OTHER_TABLES.items():
         if table not in skip:
             con.execute(create_table_sql(table, cols))

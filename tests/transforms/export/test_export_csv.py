@@ -101,7 +101,7 @@ def test_safe_text_is_left_alone_and_quoted_only_when_needed(con, tmp_path, inse
          "village": "a,b", "reason": "unenrolled", "evidence": '说"明"', "age": 20}])
     write_lists(con, tmp_path)
     line = (tmp_path / "lists" / "unenrolled_residents.csv").read_text("utf-8-sig").splitlines()[1]
-    assert line == f'{make_id()},阿依古丽·买买提,乌兰镇,"a,b",unenrolled,"说""明""",20'
+    assert line == f',,{make_id()},阿依古丽·买买提,乌兰镇,"a,b",unenrolled,"说""明""",20'
 
 
 def test_rows_sorted_by_township_village_id_then_the_rest(con, tmp_path, insert, make_id):
@@ -173,7 +173,8 @@ def test_row_counts_exclude_the_header(con, tmp_path, sample):
 
 def test_dates_typed_as_timestamps_still_format(con, tmp_path, insert, make_id):
     con.execute("drop table list_funeral_grants")
-    con.execute("create table list_funeral_grants as select $id as id_number, '甲' as name, "
+    con.execute("create table list_funeral_grants as select 'SZ-000001-3' as case_id, "
+                "'new' as case_status, $id as id_number, '甲' as name, "
                 "'乌兰镇' as township, '一村' as village, 'funeral_grant_owed' as reason, "
                 "'' as evidence, timestamp '2023-01-02 00:00:00' as death_date, "
                 "'health' as death_sources, 1000::decimal(18,2) as grant_amount",

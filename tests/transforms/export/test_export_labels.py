@@ -40,4 +40,4 @@ def test_every_reason_code_of_the_rules_is_rendered_in_chinese():
     assert labels.code("deceased", labels.REASON) == "已死亡未销户"
     assert labels.code("new_code", labels.REASON) == "new_code"
     assert labels.sources("civil_affairs|health") == "民政、卫生健康"
-    assert set(labels.METHOD) == {"id", "id15", "id_repaired", "name_dob"}
+    assert set(labels.METHOD) == {"id", "id15", "id_repaired", "name_dob", "manual"}

@@ -41,7 +41,8 @@ def data_rows(path):
             return len(list(csv.reader(handle))) - 1
     if path.suffix == ".xlsx":
         book = openpyxl.load_workbook(path, read_only=True)
-        return sum(sheet.max_row - 1 for sheet in book.worksheets if sheet.title != SUMMARY_SHEET)
+        return sum(sheet.max_row - 1 for sheet in book.worksheets
+                   if sheet.title not in (SUMMARY_SHEET, "_recon"))
     return 0
 
 

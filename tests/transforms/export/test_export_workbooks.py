@@ -59,7 +59,7 @@ def test_a_township_not_configured_goes_to_the_unknown_workbook(write, con, inse
     assert "townships/城关镇.xlsx" not in written
     rows = sheet_rows(tmp_path / "townships" / "未知乡镇.xlsx",
                       labels.LIST_TITLE["unenrolled_residents"])
-    assert [r[1] for r in rows[1:]] == ["甲", "乙"]
+    assert [r[3] for r in rows[1:]] == ["甲", "乙"]
 
 
 def test_a_workbook_holds_only_its_townships_rows(write, sample, tmp_path):
@@ -67,18 +67,20 @@ def test_a_workbook_holds_only_its_townships_rows(write, sample, tmp_path):
     path = tmp_path / "townships" / "北湾镇.xlsx"
     lapsed = sheet_rows(path, labels.LIST_TITLE["lapsed_payers"])
     review = sheet_rows(path, labels.LIST_TITLE["review_queue"])
-    assert [r[0] for r in lapsed[1:]] == [sample["lapsed"]]
-    assert [r[0] for r in review[1:]] == [sample["review"]]
+    assert [r[2] for r in lapsed[1:]] == [sample["lapsed"]]
+    assert [r[2] for r in review[1:]] == [sample["review"]]
     assert len(sheet_rows(path, labels.LIST_TITLE["deceased_accounts"])) == 1  # header only
     unknown = tmp_path / "townships" / "未知乡镇.xlsx"
-    assert [r[0] for r in sheet_rows(unknown, labels.LIST_TITLE["unenrolled_residents"])[1:]] \
+    assert [r[2] for r in sheet_rows(unknown, labels.LIST_TITLE["unenrolled_residents"])[1:]] \
         == [sample["unknown"]]
 
 
 def test_chinese_headers_check_columns_validation_freeze_and_filter(write, sample, tmp_path):
     write()
     book = openpyxl.load_workbook(tmp_path / "townships" / "乌兰镇.xlsx")
-    assert book.sheetnames == [labels.SUMMARY_SHEET] + [labels.LIST_TITLE[n] for n in LISTS]
+    assert book.sheetnames == ([labels.SUMMARY_SHEET] + [labels.LIST_TITLE[n] for n in LISTS]
+                               + ["_recon"])
+    assert book["_recon"].sheet_state == "veryHidden"
     for name in LISTS:
         sheet = book[labels.LIST_TITLE[name]]
         header = [c.value for c in sheet[1]]
@@ -88,15 +90,16 @@ def test_chinese_headers_check_columns_validation_freeze_and_filter(write, sampl
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{last}"
         (validation,) = sheet.data_validations.dataValidation
         assert validation.type == "list"
-        assert validation.formula1 == '"属实,不属实,已处理"'
+        assert validation.formula1 == ('"是,否"' if name == "review_queue"
+                                       else '"属实,不属实,已处理"')
         column = sheet.cell(1, len(header) - 1).column_letter
         for row in range(2, max(last, 2) + 1):
             assert f"{column}{row}" in validation.sqref
         assert f"{column}1" not in validation.sqref
     deceased = book[labels.LIST_TITLE["deceased_accounts"]]
     assert deceased.max_row == 3
-    assert all(c.value is None for c in deceased["P"][1:])  # 核查结果 left empty
-    assert deceased.column_dimensions["A"].width > 18
+    assert all(c.value is None for c in deceased["R"][1:])  # 核查结果 left empty
+    assert deceased.column_dimensions["C"].width > 18  # the ID column
 
 
 @pytest.mark.parametrize("value", ["=SUM(A1)", "+8613800000000", "-1", "@x", "\tx", "\x00x",
@@ -109,7 +112,7 @@ def test_formula_starts_are_text_with_an_apostrophe(write, con, insert, make_id,
     write()
     book = openpyxl.load_workbook(tmp_path / "townships" / "乌兰镇.xlsx")
     row = book[labels.LIST_TITLE["unenrolled_residents"]][2]
-    for cell in (row[1], row[3], row[5]):
+    for cell in (row[3], row[5], row[7]):
         assert cell.data_type == "s"
         # xlsxwriter stores control characters as _xHHHH_ (Excel decodes them; openpyxl not)
         assert cell.value == "'" + value.replace("\x00", "_x0000_")
@@ -133,20 +136,20 @@ def test_ids_masked_by_default_also_inside_evidence(write, sample, tmp_path):
     write()
     rows = sheet_rows(tmp_path / "townships" / "乌兰镇.xlsx",
                       labels.LIST_TITLE["deceased_accounts"])
-    by_name = {r[1]: r for r in rows[1:]}
+    by_name = {r[3]: r for r in rows[1:]}
     dead_b = sample["dead_b"]
-    assert by_name["王二"][0] == dead_b[:6] + "********" + dead_b[-4:]
-    assert dead_b not in by_name["王二"][5]
-    assert dead_b[:6] + "********" + dead_b[-4:] in by_name["王二"][5]
+    assert by_name["王二"][2] == dead_b[:6] + "********" + dead_b[-4:]
+    assert dead_b not in by_name["王二"][7]
+    assert dead_b[:6] + "********" + dead_b[-4:] in by_name["王二"][7]
 
 
 def test_ids_in_full_when_told(write, sample, tmp_path):
     write(mask_ids=False)
     rows = sheet_rows(tmp_path / "townships" / "乌兰镇.xlsx",
                       labels.LIST_TITLE["deceased_accounts"])
-    by_name = {r[1]: r for r in rows[1:]}
-    assert by_name["王二"][0] == sample["dead_b"]
-    assert sample["dead_b"] in by_name["王二"][5]
+    by_name = {r[3]: r for r in rows[1:]}
+    assert by_name["王二"][2] == sample["dead_b"]
+    assert sample["dead_b"] in by_name["王二"][7]
 
 
 def test_values_codes_in_chinese_money_numbers_dates_text(write, sample, tmp_path):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.support import build_rules
-from transforms.lists_schema import columns
+from transforms.lists_schema import rule_columns as columns
 
 AS_OF = dt.date(2024, 6, 30)
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from tests.support import build_rules
-from transforms.lists_schema import column_types, columns
+from transforms.lists_schema import column_types
+from transforms.lists_schema import rule_columns as columns
 
 
 def test_columns_and_types_on_an_empty_night(con, ctx):

@@ -57,6 +57,7 @@ phrased as (
             when 'id15' then '15位身份证号升位后一致'
             when 'id_repaired' then '身份证号校验位有误，修正一位后与台账一致且姓名相同'
             when 'name_dob' then '姓名及出生日期一致'
+            when 'manual' then '乡镇核实确认为同一人'
         end as method_txt
     from figures as f
 ),
