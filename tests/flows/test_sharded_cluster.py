@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import AS_OF
@@ -56,9 +58,15 @@ def test_synthetic_county_on_an_existing_scheduler_equals_the_local_run(
     from flows.recon import recon_flow
     from flows.sharded import DaskOptions, run
     from synth import generate
+    from transforms.export.stamp import warehouse_secret
 
     inbox = tmp_path / "inbox"
     generate(people=600, seed=9, as_of=AS_OF, out=inbox, truth=tmp_path / "truth", config=config)
+    # one warehouse secret for both (the workbooks carry a stamp made with it)
+    con = duckdb.connect(str(tmp_path / "l.duckdb"))
+    warehouse_secret(con)
+    con.close()
+    shutil.copy(tmp_path / "l.duckdb", tmp_path / "d.duckdb")
     recon_flow(inbox=inbox, out=tmp_path / "local", as_of=AS_OF, warehouse=tmp_path / "l.duckdb")
     run(DaskOptions(address=cluster, shards=3), inbox=inbox, out=tmp_path / "dask", as_of=AS_OF,
         warehouse=tmp_path / "d.duckdb")

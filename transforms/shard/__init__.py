@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.rules.policy_tables import years_in_play
-from transforms.shard import match_shards, rule_shards
+from transforms.shard import match_shards, rule_gather, rule_shards
 from transforms.shard.store import folder_bytes
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def build_lists_sharded(con: duckdb.DuckDBPyConnection, config, config_dir: Path
                      "as_of": as_of, "department": plan.department,
                      "replicated": plan.replicated, **task_opts}])
     clock.append(time.perf_counter())
-    counts = rule_shards.gather(con, plan)
+    counts = rule_gather.gather(con, plan)
     _record(stats, "rules", folder, done, clock)
     log.info("lists gathered from %d shards: %s", shards, counts)
     return counts

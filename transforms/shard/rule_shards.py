@@ -23,11 +23,11 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import lists_schema
 from transforms.config import load_config
 from transforms.rules import RuleContext, build_lists
 from transforms.shard.store import (
     load_partition,
+    quote_path,
     read_parquet_sql,
     scatter_table,
     task_connection,
@@ -76,6 +76,7 @@ def scatter(con: duckdb.DuckDBPyConnection, config, folder: Path, shards: int,
     plan = RulesPlan(folder=folder, shards=n, years=(years.start, years.stop - 1))
     inbound = folder / "in"
     everyone = f"unnest(range({n}))::integer"
+    copies, names = [], {}
     existing = {r[0] for r in con.execute(
         "select table_name from duckdb_tables() where not temporary").fetchall()}
     for name, table in config.sources.tables.items():
@@ -94,6 +95,10 @@ def scatter(con: duckdb.DuckDBPyConnection, config, folder: Path, shards: int,
         else:
             sql = _department_sql(stg, name, n)
             plan.department.append(stg)
+            copies.append(f"select $t_{len(copies)}::varchar as src_table, _rid as src_rid, "
+                          f"min(_task) as home from ({sql.replace('$t', f'$t_{len(copies)}')}) "
+                          "group by _rid having count(*) > 1")
+            names[f"t_{len(names)}"] = name
         scatter_table(con, sql, {"t": name} if "$t" in sql else {}, inbound, stg)
         plan.tables.append(stg)
     for table in REPLICATED:
@@ -113,6 +118,12 @@ def scatter(con: duckdb.DuckDBPyConnection, config, folder: Path, shards: int,
                   {}, inbound, "match_links")
     scatter_table(con, f"select *, {_person_shard('ledger_id_number', n)} as _task "
                   "from match_review", {}, inbound, "match_review")
+    # records waiting in review with candidates in several shards: their own rows (e.g.
+    # death_records) are taken from one shard, their home, when the gather unions
+    copied = "\nunion all\n".join(copies) or \
+        "select null::varchar as src_table, null::bigint as src_rid, null::integer as home where false"
+    con.execute(f"copy ({copied}) to {quote_path(folder / 'copied_records.parquet')} "
+                "(format parquet)", names)
     log.info("rules scatter: %d shards, %d staging tables", n, len(plan.tables))
     return plan
 
@@ -209,38 +220,3 @@ def _load_whole(con, inbound: Path, table: str, dedupe: bool) -> None:
     once = "qualify row_number() over (partition by _rid) = 1" if dedupe else ""
     con.execute(f"create table {ident(table)} as select * from {read_parquet_sql(files)} "
                 f"{once} order by _rid")
-
-
-def gather(con: duckdb.DuckDBPyConnection, plan: RulesPlan) -> dict:
-    """Write the lists, review_queue, skipped_checks and progress into the warehouse,
-    check them against their contracts; the row counts ``build_lists`` would return."""
-    from expectations.list_contracts import validate
-
-    out = plan.folder / "out"
-    union = [lists_schema.table(name) for name in lists_schema.LISTS]  # review_queue too
-    skipped = [str(out / str(k) / "skipped_checks.parquet") for k in range(plan.shards)]
-    first = con.execute(f"select * from {read_parquet_sql(skipped[:1])}").fetchall()
-    for k, path in enumerate(skipped[1:], start=1):
-        if con.execute(f"select * from {read_parquet_sql([path])}").fetchall() != first:
-            raise StepError(f"rules gather: shard {k} skipped other checks than shard 0")
-    counts = {}
-    con.begin()
-    try:
-        for table in union:
-            files = [str(out / str(k) / f"{table}.parquet") for k in range(plan.shards)]
-            con.execute(f"create or replace table {ident(table)} as select * from "
-                        f"{read_parquet_sql(files)} order by all")
-        con.execute("create or replace table skipped_checks as select * from "
-                    f"{read_parquet_sql(skipped[:1])}")
-        con.execute("create or replace table progress as select * from "
-                    f"{read_parquet_sql([str(out / 'progress' / 'progress.parquet')])}")
-        con.commit()
-    except duckdb.Error as exc:
-        con.rollback()
-        raise StepError(f"rules gather: {exc}") from exc
-    validate(con)  # the contracts, once, on the county's lists (as build_lists does)
-    for table in sorted([*union, lists_schema.table("progress")]):
-        counts[table] = con.execute(f"select count(*) from {ident(table)}").fetchone()[0]
-    return counts
-
-
