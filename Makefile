@@ -9,11 +9,12 @@ export PYTHONDONTWRITEBYTECODE :=
 
 DEMO_PEOPLE ?= 20000
 DEMO_SEED ?= 7
-AS_OF ?= $(shell date +%F)
-INBOX ?= data/inbox
-WAREHOUSE ?= data/warehouse/recon.duckdb
+# The run's defaults (inbox, warehouse, out, as-of) live in flows/defaults.py: an
+# option is passed only when it is given here (make run INBOX=... AS_OF=...).
+RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
+           $(if $(WAREHOUSE),--warehouse $(WAREHOUSE)) $(if $(OUT),--out $(OUT))
 
-.PHONY: help setup demo run serve test bench bench-match bench-dask check clean
+.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-synth bench-dask check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,23 +29,35 @@ setup: .venv/.installed ## create .venv with the locked dependencies
 	touch $@
 
 demo: setup ## synthesise a small county, run the reconciliation, show where outputs are
-	$(RECON) synth --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --as-of $(AS_OF) --out $(INBOX)
-	$(RECON) run --inbox $(INBOX) --as-of $(AS_OF) --warehouse $(WAREHOUSE)
+	$(RECON) synth --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(INBOX),--out $(INBOX))
+	$(RECON) run $(RUN_OPTS)
 
-run: setup ## run the reconciliation on data/inbox (AS_OF=YYYY-MM-DD to override today)
-	$(RECON) run --inbox $(INBOX) --as-of $(AS_OF) --warehouse $(WAREHOUSE)
+run: setup ## run the reconciliation on data/inbox (INBOX=, AS_OF=YYYY-MM-DD, WAREHOUSE=, OUT=)
+	$(RECON) run $(RUN_OPTS)
 
-serve: setup ## keep running, starting the flow nightly at 01:30 Asia/Shanghai
-	$(RECON) serve --inbox $(INBOX) --warehouse $(WAREHOUSE)
+serve: setup ## Prefect server on 127.0.0.1:4200 + the nightly (02:00) and weekly (Mon 07:00) deployments
+	$(RECON) serve --start-server $(if $(INBOX),--inbox $(INBOX)) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE))
 
 test: setup ## run the test suite
 	$(PY) -m pytest
 
-bench: setup ## scale benchmark: ingest + run on a synthetic county, writes benchmarks/results/*.json
+bench: setup ## scale benchmark: 0.5 M and 2 M people, per stage, writes benchmarks/results/scale.json
+	$(PY) -m benchmarks.bench_scale --people 500000 2000000
+
+bench-province: setup ## scale benchmark: a province of 25 M people, into benchmarks/results/scale.json
+	$(PY) -m benchmarks.bench_scale --people 25000000 --no-startup
+
+bench-run: setup ## one synthetic county through the flow, writes benchmarks/results/run.json
 	$(PY) -m benchmarks.bench_run
+
+bench-startup: setup ## start-up of recon --help and recon run (empty inbox, sample), writes benchmarks/results/startup.json
+	$(PY) -m benchmarks.bench_startup $(if $(PREFECT_API_URL),--server $(PREFECT_API_URL))
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
 	$(PY) -m benchmarks.bench_match
+
+bench-synth: setup ## synthetic county of 2 M and 25 M people: wall time, peak memory (SYNTH_TMP=/tmp)
+	$(PY) -m benchmarks.bench_synth --tmp $${SYNTH_TMP:-/tmp}
 
 BENCH_DASK_PEOPLE ?= 2000000
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,36 +51,97 @@ def load_suite(table: str):
     return None if text is None else gx.ExpectationSuite(**json.loads(text))
 
 
-def parameters(suite, as_of: dt.date) -> dict[str, Any]:
-    """Runtime values of the suite's ``$PARAMETER``s (dates as pandas Timestamps, the
-    type of the date columns in ``to_frame``)."""
-    import pandas as pd
+def date_number(value: dt.date) -> float:
+    """A date as the DOUBLE the suites compare: yyyymmdd (2026-11-28 -> 20261128.0).
 
+    Ordered like the dates, exact in float64, and readable in the data docs.
+    """
+    return float(value.year * 10000 + value.month * 100 + value.day)
+
+
+def parameters(suite, as_of: dt.date) -> dict[str, Any]:
+    """Runtime values of the suite's ``$PARAMETER``s (dates as ``date_number``, the
+    type of the date columns in ``to_frame``)."""
     fixed = dict((suite.meta or {}).get("parameters", {}))
     values: dict[str, Any] = {
-        k: pd.Timestamp(v) if isinstance(v, str) else v for k, v in fixed.items()}
-    values.update(as_of=pd.Timestamp(as_of), as_of_month=pd.Timestamp(as_of.replace(day=1)),
+        k: date_number(dt.date.fromisoformat(v)) if isinstance(v, str) else v
+        for k, v in fixed.items()}
+    values.update(as_of=date_number(as_of), as_of_month=date_number(as_of.replace(day=1)),
                   as_of_year=as_of.year, next_year=as_of.year + 1)
     return values
 
 
-def to_frame(table: pa.Table) -> pd.DataFrame:
-    """Staged rows as the suites see them: money as float64 and dates as datetime64.
+def suite_columns(suite) -> list[str]:
+    """The columns a suite reads (its expectations' columns and row conditions)."""
+    found: list[str] = []
 
-    Decimal and date objects would cost ~100 bytes a value and compare one by one;
-    the checks (>= 0, ranges, order) give the same answers on these types.
+    def add(name):
+        if name and name not in found:
+            found.append(name)
+
+    def conditions(node):
+        if isinstance(node, dict):
+            column = node.get("column")
+            add(column.get("name") if isinstance(column, dict) else None)
+            for child in node.get("conditions", []):
+                conditions(child)
+    for expectation in suite.expectations:
+        config = expectation.configuration.kwargs
+        for key in ("column", "column_A", "column_B"):
+            add(config.get(key))
+        for key in config.get("column_list") or []:
+            add(key)
+        condition = config.get("row_condition")
+        if hasattr(condition, "to_dict"):
+            condition = condition.to_dict()
+        conditions(condition)
+    return found
+
+
+def to_frame(table: pa.Table, columns: list[str] | None = None) -> pd.DataFrame:
+    """Staged rows as the suites see them: ``_rid`` and the ``columns`` they read (all
+    when None), money as float64 and dates as ``date_number`` float64.
+
+    GX evaluates between and pair expectations vectorised only on numpy numbers
+    (datetime64[ms] goes through a Python ``map`` per value), and it hashes the
+    whole frame per batch: only the columns a suite reads go in, and as numbers.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    columns = []
-    for field in table.schema:
-        column = table.column(field.name)
-        if pa.types.is_decimal(field.type):
+    names = table.column_names if columns is None else \
+        [INDEX_COLUMN, *[c for c in columns if c != INDEX_COLUMN and c in table.column_names]]
+    arrays = []
+    for name in names:
+        column = table.column(name)
+        if pa.types.is_decimal(column.type):
             column = column.cast(pa.float64())
-        elif pa.types.is_date(field.type):
-            column = column.cast(pa.timestamp("ms"))
-        columns.append(column)
-    return pa.table(columns, names=table.column_names).to_pandas()
+        elif pa.types.is_date(column.type):
+            column = pc.add(pc.add(pc.multiply(pc.year(column), 10000),
+                                   pc.multiply(pc.month(column), 100)),
+                            pc.day(column)).cast(pa.float64())
+        arrays.append(column)
+    return pa.table(arrays, names=names).to_pandas()
+
+
+def _dates_back(result, dates: set[str]) -> None:
+    """Sample values of date columns back to dates, for the data docs (the few
+    partial values only; the complete lists stay numbers)."""
+    import pandas as pd
+
+    def back(value):
+        if isinstance(value, float) and not math.isnan(value):
+            n = int(value)
+            return pd.Timestamp(dt.date(n // 10000, n // 100 % 100, n % 100))
+        return value
+    for item in result.results:
+        if item.expectation_config.kwargs.get("column") not in dates or not item.result:
+            continue
+        if "partial_unexpected_list" in item.result:
+            item.result["partial_unexpected_list"] = [
+                back(v) for v in item.result["partial_unexpected_list"]]
+        for entry in item.result.get("partial_unexpected_counts") or []:
+            entry["value"] = back(entry.get("value"))
 
 
 def reason_of(result) -> str:
@@ -103,13 +165,18 @@ class ContractRunner:
         self._source = self._context.data_sources.add_pandas("staging")
         self._batches: dict[str, Any] = {}
 
-    def validate(self, table: str, frame: pd.DataFrame,
+    def validate(self, table: str, rows: pa.Table,
                  as_of: dt.date) -> ExpectationSuiteValidationResult | None:
-        """The validation result of ``table``'s suite on ``frame`` (None without a suite)."""
+        """The validation result of ``table``'s suite on ``rows`` (None without a suite)."""
+        import pyarrow as pa
+
         suite = load_suite(table)
         if suite is None:
             log.warning("no data contract for %s", table)
             return None
+        columns = suite_columns(suite)
+        frame = to_frame(rows, columns)
+        dates = {f.name for f in rows.schema if f.name in columns and pa.types.is_date(f.type)}
         if table not in self._batches:
             asset = self._source.add_dataframe_asset(name=table)
             self._batches[table] = asset.add_batch_definition_whole_dataframe(f"{table}_all")
@@ -124,6 +191,7 @@ class ContractRunner:
                 raise ContractError(f"suite {table}: {item.expectation_config.type} "
                                     f"{item.expectation_config.kwargs}: "
                                     f"{info.get('exception_message')}")
+        _dates_back(result, dates)
         stats = result.statistics
         log.info("contract %s: %s of %s expectations met on %d rows", table,
                  stats["successful_expectations"], stats["evaluated_expectations"], len(frame))

@@ -1,33 +1,54 @@
-"""The `recon` command: run, synth, serve (nightly schedule), check-config."""
+"""The `recon` command: run, serve, synth, check-config.
+
+Exit codes (CONTRACT.md §2): 0 outputs written; 2 bad command line or
+configuration; 3 the warehouse is busy; 1 any other failure (one line naming
+the step and the cause; the traceback only with -v). Prefect is imported only
+by the commands that use it, so `recon --help` stays fast.
+"""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import logging
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from flows import settings  # noqa: F401  (offline settings before Prefect is imported)
+from flows import (
+    defaults,
+    settings,  # noqa: F401  (offline settings before Prefect is imported)
+)
 from flows.feedback_cli import feedback_app
-from transforms.config import DEFAULT_CONFIG_DIR, ConfigError, load_config
+from transforms.config import ConfigError, load_config
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="pension-recon: reconcile the resident pension ledger with department extracts.")
-
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  help="pension-recon: reconcile the resident pension ledger with "
+                       "department extracts.")
 app.add_typer(feedback_app, name="feedback")
 
-ConfigDir = Annotated[Path, typer.Option("--config", help="config folder (county, policy, sources)")]
+ConfigDir = Annotated[Path, typer.Option(
+    "--config", metavar="DIR", show_default=False,
+    help="config folder (county, policy, sources, matching, operations)  "
+         "[default: data/config]")]
+Verbose = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="show our debug lines and a traceback on failure")]
 
 
-def _date(value: str | None) -> dt.date:
+def _date(value: str | None, config=None) -> dt.date:
     if not value:
-        return dt.date.today()
+        from flows.pipeline import today_in
+
+        return today_in(config) if config else dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}") from None
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}",
+                                 param_hint="'--as-of'") from None
 
 
 def _config(config_dir: Path):
@@ -38,116 +59,238 @@ def _config(config_dir: Path):
         raise typer.Exit(2) from None
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("prefect", "httpx", "great_expectations", "asyncio", "uvicorn", "docket",
-                  "distributed", "prefect_dask"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def _server_url(config, box: dict) -> str | None:
+    """The Prefect server this run reports to, or None for a temporary API.
+
+    PREFECT_API_URL (the environment, else Prefect's settings and profile) when it
+    answers; when it is unset, the server `make serve` runs (operations.yaml
+    server) if it answers, so a run by hand shows in the same UI as the scheduled ones.
+    """
+    from prefect.settings import PREFECT_API_URL  # ~2.5 s of imports: in the background
+
+    from flows.serving import healthy
+
+    url = (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value() or "").strip()
+    if not url:
+        server = config.operations.server
+        local = f"http://{server.host}:{server.port}/api"
+        return local if healthy(local, timeout=0.5) else None
+    if healthy(url, timeout=3):
+        return url
+    box["note"] = (f"Prefect server {url} does not answer; running with a temporary API "
+                   "(this run will not show in its UI)")
+    return None
 
 
-@app.command()
+def _resolve_api(config) -> tuple[threading.Thread, dict]:
+    """Find the Prefect server, or start Prefect's temporary API (it takes seconds),
+    in the background: the run reads the inbox meanwhile and waits for the API only
+    when the flow begins (issue #8)."""
+    box: dict = {}
+
+    def resolve():
+        try:
+            url = _server_url(config, box)
+            if url is None:
+                from prefect.server.api.server import SubprocessASGIServer
+
+                server = SubprocessASGIServer()
+                server.start()
+                url = server.api_url
+                box["temporary"] = True
+            box["url"] = url
+        except BaseException as exc:  # noqa: BLE001  (reported when the flow needs it)
+            box["error"] = exc
+
+    thread = threading.Thread(target=resolve, name="prefect-api", daemon=True)
+    thread.start()
+    return thread, box
+
+
+@app.command(no_args_is_help=False)
 def run(
-    inbox: Annotated[Path, typer.Option(help="inbox folder, one subfolder per source")] = Path("data/inbox"),
-    out: Annotated[Path | None, typer.Option(help="output folder [default: data/exports/<as-of>]")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
-    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file")] = Path("data/warehouse/recon.duckdb"),
-    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
-    unmasked: Annotated[bool, typer.Option("--unmasked", help="full ID numbers in township workbooks")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
-    executor: Annotated[str, typer.Option(help="local, or dask: sharded over a Dask cluster")] = "local",
-    dask_address: Annotated[str | None, typer.Option(help="existing Dask scheduler, e.g. tcp://host:8786")] = None,
-    dask_workers: Annotated[int, typer.Option(min=1, help="LocalCluster worker processes")] = 2,
+    inbox: Annotated[Path, typer.Option(metavar="DIR", help="inbox folder, one subfolder per source")]
+    = defaults.INBOX,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="output folder  [default: data/exports/<as-of>]", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="day of the run, YYYY-MM-DD  [default: today, county time]",
+        show_default=False)] = None,
+    warehouse: Annotated[Path, typer.Option(metavar="FILE", help="DuckDB warehouse file")] = defaults.WAREHOUSE,
+    wait: Annotated[float, typer.Option(
+        "--wait", min=0, metavar="SECONDS",
+        help="wait up to SECONDS for a busy warehouse (0: refuse at once, exit 3)")] = 0,
+    config_dir: ConfigDir = defaults.CONFIG_DIR,
+    unmasked: Annotated[bool, typer.Option(
+        "--unmasked/--masked", help="full ID numbers in township workbooks")] = False,
+    publish_weekly: Annotated[bool, typer.Option(
+        "--publish-weekly/--no-publish-weekly",
+        help="also publish the 进度表 under data/exports/weekly/<as-of>/ (the weekly "
+             "schedule; for cron)")] = False,
+    executor: Annotated[str, typer.Option(
+        metavar="local|dask", help="local, or dask: match and rules sharded over a Dask "
+                                   "cluster (docs/sharding.md)")] = "local",
+    dask_address: Annotated[str | None, typer.Option(
+        metavar="ADDR", help="an existing Dask scheduler, e.g. tcp://host:8786  "
+                             "[default: a LocalCluster]", show_default=False)] = None,
+    dask_workers: Annotated[int, typer.Option(
+        min=1, metavar="N", help="worker processes of the LocalCluster")] = 2,
+    verbose: Verbose = False,
 ) -> None:
-    """Run the whole reconciliation once (the same flow the nightly schedule runs)."""
-    _logging(verbose)
-    day = _date(as_of)
-    _config(config_dir)  # fail fast, naming file and key
-    if not inbox.is_dir():
-        typer.echo(f"inbox not found: {inbox}", err=True)
-        raise typer.Exit(2)
-    out = out or Path("data/exports") / day.isoformat()
-    if executor not in ("local", "dask"):
-        raise typer.BadParameter(f"--executor must be local or dask, not {executor!r}")
-    from flows.lock import WarehouseBusy
-    from flows.recon import recon_flow
-    from flows.sharded import DaskOptions, ShardFailed
-    from flows.sharded import run as run_sharded
+    """Run the whole reconciliation once (the same flow the schedules run)."""
+    from flows import console
 
-    args = {"inbox": inbox, "out": out, "as_of": day, "warehouse": warehouse,
-            "config_dir": config_dir, "mask_ids": not unmasked}
+    started = time.monotonic()
+    console.setup_logging(verbose)
+    config = _config(config_dir)
+    day = _date(as_of, config)
+    if executor not in ("local", "dask"):
+        raise typer.BadParameter(f"local or dask, not {executor!r}", param_hint="'--executor'")
+    if not inbox.is_dir():
+        console.fail(f"inbox not found: {inbox} (--inbox)", 2)
+    from flows.lock import WarehouseBusy
+    from flows.pipeline import Reconciliation, RunRequest, StepFailed
+
+    request = RunRequest(inbox=inbox, as_of=day, config=config, out=out, warehouse=warehouse,
+                         mask_ids=not unmasked, wait_seconds=wait, publish_weekly=publish_weekly,
+                         command=" ".join(["recon", *sys.argv[1:]]))
+    console.err.print(f"对账开始：截至 {day}，收件箱 {inbox}，输出 {request.out}", markup=False)
+    view = console.RunView()
+    from transforms import progress
+
     try:
-        if executor == "dask":
-            result = run_sharded(DaskOptions(address=dask_address, workers=dask_workers), **args)
-        else:
-            result = recon_flow(**args)
+        with progress.listening(view), view, Reconciliation(request) as recon:
+            thread, box = _resolve_api(config)  # after the lock: a refused run starts nothing
+            recon.ingest()  # while the API is found or started; the flow records it
+            thread.join()
+            if "note" in box:
+                console.err.print(box["note"], markup=False)
+            if "error" in box:
+                raise StepFailed("prefect", box["error"])
+            server = box["url"]
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            from flows.recon import handing_over, recon_flow
+
+            with (temporary_settings({PREFECT_API_URL: server}), handing_over(recon),
+                  console.prefect_console_silenced()):
+                if executor == "dask":
+                    result = _run_sharded(recon, server, box.get("temporary", False),
+                                          dask_address, dask_workers)
+                else:
+                    result = recon_flow(warehouse=request.warehouse)
     except WarehouseBusy as exc:
-        typer.echo(f"not run: {exc}", err=True)
-        raise typer.Exit(3) from None
-    except ShardFailed as exc:
-        typer.echo(f"run failed: {exc}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"outputs: {result['out']}")
-    for name, rows in sorted(result["counts"].items()):
-        typer.echo(f"  {name:<28} {rows:>8}")
-    typer.echo(f"  {'new cases since earlier runs':<28} {result['new_cases']:>8}")
+        console.fail(f"not run: {exc}. Try later, or use --wait SECONDS.", 3)
+    except KeyboardInterrupt:
+        console.fail("interrupted: nothing was published; the previous outputs are unchanged.",
+                     130)
+    except Exception as exc:  # noqa: BLE001  (one line; the traceback only with -v)
+        if verbose:
+            console.err.print_exception()
+        message = str(exc) if isinstance(exc, StepFailed) else \
+            f"step {getattr(locals().get('recon'), 'current', 'start')} failed: " \
+            f"{type(exc).__name__}: {exc}"
+        console.fail(f"failed: {message.splitlines()[0]} (run with -v for the traceback)", 1)
+    console.summary(result, time.monotonic() - started)
+
+
+def _run_sharded(recon, api: str, temporary: bool, address: str | None, workers: int) -> dict:
+    """The rest of the run with match and rules on a Dask cluster (flows/sharded.py);
+    the console and the log name the cluster."""
+    from flows import console, sharded
+    from flows.pipeline import StepFailed
+
+    with contextlib.ExitStack() as stack:
+        try:
+            flow, cluster = stack.enter_context(sharded.on_cluster(
+                recon, sharded.DaskOptions(address=address, workers=workers), api, temporary))
+        except Exception as exc:  # no scheduler at the address, no worker came
+            raise StepFailed("dask", exc) from exc
+        console.err.print(sharded.describe(cluster), markup=False)
+        return flow(warehouse=recon.request.warehouse)
 
 
 @app.command()
 def synth(
-    people: Annotated[int, typer.Option(help="registered residents to generate")] = 480_000,
-    seed: Annotated[int, typer.Option()] = 1,
-    out: Annotated[Path, typer.Option(help="inbox folder to write")] = Path("data/inbox"),
-    truth: Annotated[Path | None, typer.Option(help="ground-truth folder [default: <out>.truth]")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD [default: today]")] = None,
-    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    people: Annotated[int, typer.Option(metavar="N", help="registered residents to generate")] = 480_000,
+    seed: Annotated[int, typer.Option(metavar="N", help="random seed (same seed, same county)")] = 1,
+    out: Annotated[Path, typer.Option(metavar="DIR", help="inbox folder to write")] = defaults.INBOX,
+    truth: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="ground-truth folder  [default: <out>.truth]", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD",
+        help="as-of date of the county  [default: today, county time]", show_default=False)] = None,
+    config_dir: ConfigDir = defaults.CONFIG_DIR,
 ) -> None:
     """Write a synthetic county's inbox (all 13 tables) and its ground truth."""
-    _logging(False)
+    from flows import console
+
+    console.setup_logging(False)
     from synth import generate
 
+    config = _config(config_dir)
     truth = truth or out.with_name(out.name + ".truth")
-    counts = generate(people=people, seed=seed, as_of=_date(as_of), out=out, truth=truth,
-                      config=_config(config_dir))
+    counts = generate(people=people, seed=seed, as_of=_date(as_of, config), out=out,
+                      truth=truth, config=config)
     typer.echo(f"inbox: {out}\nground truth: {truth}")
     typer.echo(f"  {counts}" if not isinstance(counts, dict) else
                "\n".join(f"  {k}: {v}" for k, v in counts.items() if not isinstance(v, dict)))
 
 
-def nightly_deployment(cron: str, timezone: str, inbox: Path, warehouse: Path, config_dir: Path):
-    """The nightly flow as a Prefect deployment on a cron schedule in the county's time zone."""
-    from prefect.schedules import Cron
-
-    from flows.recon import nightly
-
-    return nightly.to_deployment(
-        name="nightly", schedules=[Cron(cron, timezone=timezone)],
-        parameters={"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
-                    "config_dir": str(config_dir.resolve())})
-
-
 @app.command()
 def serve(
-    cron: Annotated[str, typer.Option(help="schedule, cron syntax")] = "30 1 * * *",
-    timezone: Annotated[str, typer.Option(help="time zone of the schedule")] = "Asia/Shanghai",
-    inbox: Annotated[Path, typer.Option()] = Path("data/inbox"),
-    warehouse: Annotated[Path, typer.Option()] = Path("data/warehouse/recon.duckdb"),
-    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    inbox: Annotated[Path, typer.Option(metavar="DIR", help="inbox folder the scheduled runs read")]
+    = defaults.INBOX,
+    warehouse: Annotated[Path, typer.Option(metavar="FILE", help="DuckDB warehouse file")]
+    = defaults.WAREHOUSE,
+    exports: Annotated[Path, typer.Option(
+        metavar="DIR", help="scheduled runs write to EXPORTS/<date>/ (weekly: EXPORTS/weekly/<date>/)")]
+    = defaults.EXPORTS,
+    config_dir: ConfigDir = defaults.CONFIG_DIR,
+    start_server: Annotated[bool, typer.Option(
+        "--start-server/--no-start-server",
+        help="start `prefect server start` on operations.yaml's host:port when none answers "
+             "(make serve, the systemd unit)")] = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Serve the flow on a nightly schedule (a local Prefect server is optional)."""
-    from prefect import serve as prefect_serve
+    """Serve the nightly and weekly deployments (schedules in operations.yaml) on the
+    Prefect server of PREFECT_API_URL (`make serve` starts one on 127.0.0.1:4200)."""
+    from flows import console
+    from flows.serving import serve_deployments
 
-    _config(config_dir)
-    prefect_serve(nightly_deployment(cron, timezone, inbox, warehouse, config_dir))
+    console.setup_logging(verbose)
+    config = _config(config_dir)
+    code = serve_deployments(config, inbox=inbox, warehouse=warehouse, exports=exports,
+                             start=start_server)
+    raise typer.Exit(code)
 
 
 @app.command("check-config")
-def check_config(config_dir: ConfigDir = DEFAULT_CONFIG_DIR) -> None:
+def check_config(config_dir: ConfigDir = defaults.CONFIG_DIR) -> None:
     """Validate the config tree; errors name the file and the key."""
     config = _config(config_dir)
     typer.echo(f"ok: {config.county.name} ({config.county.code}), "
                f"{len(config.county.townships)} townships, {len(config.sources.tables)} tables")
 
 
+def main() -> None:
+    """Console entry point (`recon`): a bad option is one line and exit 2."""
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    abort = typer.Abort
+    try:
+        code = app(standalone_mode=False)
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `recon` alone: the help
+            typer.echo(exc.format_message())
+            sys.exit(2)
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "recon"
+        typer.echo(f"error: {exc.format_message()} (see `{command} --help`)", err=True)
+        sys.exit(2)
+    except abort:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from transforms.config import DEFAULT_CONFIG_DIR, ConfigError, load_config
+from flows import defaults
+from transforms.config import ConfigError, load_config
 
 feedback_app = typer.Typer(add_completion=False, no_args_is_help=True,
                            help="Townships' returned workbooks (核查结果).")
@@ -21,11 +22,13 @@ feedback_app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 @feedback_app.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="returned township workbooks (.xlsx)")],
-    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file")] =
-        Path("data/warehouse/recon.duckdb"),
-    config_dir: Annotated[Path, typer.Option("--config", help="config folder")] =
-        DEFAULT_CONFIG_DIR,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...",
+                                                help="returned township workbooks (.xlsx)")],
+    warehouse: Annotated[Path, typer.Option(metavar="FILE", help="DuckDB warehouse file")] =
+        defaults.WAREHOUSE,
+    config_dir: Annotated[Path, typer.Option(
+        "--config", metavar="DIR", show_default=False,
+        help="config folder  [default: data/config]")] = defaults.CONFIG_DIR,
 ) -> None:
     """Record the 核查结果 of returned township workbooks; they act from the next run."""
     import duckdb

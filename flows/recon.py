@@ -1,127 +1,125 @@
-"""The nightly reconciliation as one Prefect flow: ingest, contracts, match,
-rules, export. Wiring only; every step is a plain function in transforms/."""
+"""The reconciliation as one Prefect flow, and its two served deployments.
+
+Wiring only: the steps are ``flows.pipeline.Reconciliation``'s, each run as a
+Prefect task so that the UI shows every step, its log line and its figures.
+``recon run`` hands over a run it already opened (and possibly ingested, while
+the temporary API was starting); a deployment run opens its own.
+"""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-import time
-from contextlib import contextmanager
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
 
-import duckdb
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from flows import settings  # noqa: F401  (offline settings before Prefect runs)
-from flows.lock import warehouse_lock
-from transforms.cases import apply_match_decisions, update_cases
-from transforms.config import DEFAULT_CONFIG_DIR, load_config
-from transforms.export import write_lists, write_manifest, write_report, write_township_workbooks
-from transforms.ingest import ingest, write_data_docs
-from transforms.match import match_all
-from transforms.rules import build_lists
+from flows import (
+    defaults,
+    settings,  # noqa: F401  (offline settings before Prefect runs)
+)
+from flows.pipeline import Reconciliation, RunRequest, run_steps, today_in
+from transforms.config import load_config
 
 log = logging.getLogger(__name__)
-step = task(cache_policy=NONE, persist_result=False)
+_handed_over: dict[str, Reconciliation] = {}
 
 
-@contextmanager
-def _timed(timings: dict, name: str):
-    start = time.perf_counter()
-    yield
-    timings[name] = round(time.perf_counter() - start, 3)
+@contextlib.contextmanager
+def handing_over(run: Reconciliation):
+    """Let the next ``recon_flow`` call on this warehouse continue ``run``."""
+    key = str(run.request.warehouse.resolve())
+    _handed_over[key] = run
+    try:
+        yield
+    finally:
+        _handed_over.pop(key, None)
 
 
-@step
-def ingest_step(con, inbox: Path, config, as_of: dt.date, out: Path, timings: dict):
-    with _timed(timings, "ingest"):
-        result = ingest(con, inbox, config, as_of)
-    with _timed(timings, "data_docs"):
-        write_data_docs(result, out)
+def _as_task(name: str, fn):
+    summary = task(fn, name=name, cache_policy=NONE, persist_result=False)()
+    get_run_logger().info("%s: %s", name, summary)
+    return summary
+
+
+def _record_ingest(run: Reconciliation) -> None:
+    """Ingest ran before the API was up: show it as a task with its figures."""
+    _as_task("ingest", lambda: run.summaries["ingest"])
+
+
+def _command() -> str:
+    """What the audit line names: the deployment that started the run, if any."""
+    from prefect.runtime import deployment
+
+    return f"deployment pension-recon/{deployment.name}" if deployment.name else "flow pension-recon"
+
+
+def _artifact(result: dict) -> None:
+    from prefect.artifacts import create_table_artifact
+
+    rows = [{"list": name, "rows": rows} for name, rows in sorted(result["counts"].items())]
+    create_table_artifact(table=rows, key="recon-lists",
+                          description=f"Rows per list, outputs in {result['out']}")
+
+
+@flow(name="pension-recon", log_prints=False)
+def recon_flow(inbox: Path = defaults.INBOX, as_of: dt.date | None = None,
+               out: Path | None = None, warehouse: Path = defaults.WAREHOUSE,
+               config_dir: Path = defaults.CONFIG_DIR, mask_ids: bool = True,
+               publish_weekly: bool = False, wait_seconds: float = 0,
+               exports: Path = defaults.EXPORTS) -> dict:
+    """One reconciliation run: what `recon run`, the nightly and the weekly schedule start.
+
+    Args:
+        inbox: the inbox folder, one subfolder per source.
+        as_of: the day of the run (YYYY-MM-DD); empty means today in the county's time zone.
+        out: the output folder; empty means <exports>/<as_of>.
+        warehouse: the DuckDB warehouse file.
+        config_dir: the config folder (county, policy, sources, matching, operations).
+        mask_ids: township workbooks show ID numbers masked (6 + 4 characters).
+        publish_weekly: also publish the 进度表 under <exports>/weekly/<as_of>/.
+        wait_seconds: how long to wait for a busy warehouse before giving up.
+        exports: where outputs go when out is empty.
+    """
+    run = _handed_over.pop(str(Path(warehouse).resolve()), None)
+    if run is not None:
+        if "ingest" in run.summaries:
+            _record_ingest(run)
+        result = run_steps(run, step=_as_task)
+    else:
+        config = load_config(config_dir)
+        day = as_of or today_in(config)
+        request = RunRequest(inbox=inbox, as_of=day, config=config,
+                             out=out or defaults.out_for(day, exports), warehouse=warehouse,
+                             mask_ids=mask_ids, wait_seconds=wait_seconds,
+                             publish_weekly=publish_weekly,
+                             weekly_root=Path(exports) / defaults.WEEKLY.name,
+                             command=_command())
+        with Reconciliation(request) as run:
+            result = run_steps(run, step=_as_task)
+    with contextlib.suppress(Exception):  # an artifact is a view, never a reason to fail
+        _artifact(result)
     return result
 
 
-@step
-def match_step(con, config, as_of: dt.date, timings: dict) -> dict:
-    with _timed(timings, "match"):
-        counts = match_all(con, config)
-        counts["decisions"] = apply_match_decisions(con, config, as_of)  # RULES §8 是/否
-        return counts
+def deployments(config, *, inbox: Path, warehouse: Path, exports: Path):
+    """The nightly and the weekly deployment (operations.yaml schedules), no API call."""
+    from prefect.schedules import Cron
 
-
-@step
-def rules_step(con, config, as_of: dt.date, timings: dict) -> dict:
-    with _timed(timings, "rules"):
-        return build_lists(con, config, as_of)
-
-
-@step
-def cases_step(con, config, as_of: dt.date, timings: dict) -> dict:
-    """RULES §8: case_id and case_status on every list, decisions applied; commits the
-    case registry in its own transaction before anything is exported."""
-    with _timed(timings, "cases"):
-        return update_cases(con, config, as_of)
-
-
-@step
-def export_step(con, out: Path, config, as_of: dt.date, mask_ids: bool, timings: dict):
-    with _timed(timings, "export"):
-        outputs = write_lists(con, out, county=config.county)
-        outputs += write_township_workbooks(con, out, config.county, as_of, mask_ids=mask_ids,
-                                            target_rate=config.policy.target_rate)
-        outputs.append(write_report(con, out, config.county, as_of,
-                                    {"timings": timings, "version": _version()},
-                                    target_rate=config.policy.target_rate))
-    return outputs
-
-
-def _version() -> str:
-    try:
-        return package_version("pension-recon")
-    except PackageNotFoundError:  # a source tree without installation
-        return "0+unknown"
-
-
-@flow(name="pension-recon", log_prints=False, validate_parameters=False)
-def recon_flow(inbox: Path, out: Path, as_of: dt.date, warehouse: Path,
-               config_dir: Path = DEFAULT_CONFIG_DIR, mask_ids: bool = True,
-               executor: str = "local", shards: int = 1, shard_options: dict | None = None) -> dict:
-    """One reconciliation run: the same flow the nightly schedule and `recon run` use.
-    ``executor="dask"`` (flows/sharded.py) shards match and rules over the task runner."""
-    config = load_config(config_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    timings: dict[str, float] = {}
-    with warehouse_lock(warehouse):
-        con = duckdb.connect(str(warehouse))
-        try:
-            ingest_step(con, inbox, config, as_of, out, timings)
-            if executor == "dask":
-                from flows import sharded
-
-                opts = shard_options or {}
-                sharded.match_sharded(con, config, config_dir, as_of, out, shards, opts, timings)
-                counts = sharded.rules_sharded(con, config, config_dir, as_of, out, shards,
-                                               opts, timings)
-            else:
-                match_step(con, config, as_of, timings)
-                counts = rules_step(con, config, as_of, timings)
-            cases = cases_step(con, config, as_of, timings)
-            counts.update(cases["lists"])  # decisions hold some rows off
-            outputs = export_step(con, out, config, as_of, mask_ids, timings)
-            manifest = write_manifest(con, out, as_of, _version(), timings, outputs)
-        finally:
-            con.close()
-    log.info("outputs in %s", out)
-    return {"out": str(out), "manifest": str(manifest), "counts": counts, "timings": timings,
-            "new_cases": cases["new_cases"], "case_statuses": cases["statuses"]}
-
-
-@flow(name="pension-recon-nightly", validate_parameters=False)
-def nightly(inbox: str, warehouse: str, config_dir: str = str(DEFAULT_CONFIG_DIR),
-            exports: str = "data/exports") -> dict:
-    """The scheduled entry point: today's date, outputs under exports/<date>/."""
-    today = dt.date.today()
-    return recon_flow(inbox=Path(inbox), out=Path(exports) / today.isoformat(), as_of=today,
-                      warehouse=Path(warehouse), config_dir=Path(config_dir))
+    ops = config.operations.schedules
+    common = {"inbox": str(Path(inbox).resolve()), "warehouse": str(Path(warehouse).resolve()),
+              "config_dir": str(Path(config.directory).resolve()),
+              "exports": str(Path(exports).resolve()), "wait_seconds": ops.wait_seconds}
+    nightly = recon_flow.to_deployment(
+        name="nightly", schedules=[Cron(ops.nightly, timezone=ops.timezone)],
+        parameters={**common, "publish_weekly": False},
+        description="The nightly reconciliation (operations.yaml schedules.nightly).",
+        tags=["nightly"])
+    weekly = recon_flow.to_deployment(
+        name="weekly", schedules=[Cron(ops.weekly, timezone=ops.timezone)],
+        parameters={**common, "publish_weekly": True},
+        description="The weekly reconciliation; also publishes the 进度表 under "
+                    "data/exports/weekly/<date>/ (operations.yaml schedules.weekly).",
+        tags=["weekly"])
+    return nightly, weekly

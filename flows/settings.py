@@ -25,7 +25,10 @@ def apply() -> None:
     home = Path(os.environ.get("PENSION_RECON_HOME", PROJECT_ROOT / ".prefect"))
     os.environ.setdefault("PREFECT_HOME", str(home))
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # INFO reaches the API (the UI shows each step's figures); the console shows
+    # Prefect's warnings only, and `recon run` silences it entirely (flows/console.py)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     home.mkdir(parents=True, exist_ok=True)
 
 

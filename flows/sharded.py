@@ -1,6 +1,8 @@
-"""``recon run --executor dask``: the match and rules steps sharded over a Dask cluster
-through prefect-dask's DaskTaskRunner (docs/sharding.md). Wiring only: the shard
-functions are in transforms/shard/.
+"""``recon run --executor dask``: the match and rules steps of the run
+(flows/pipeline.py) sharded over a Dask cluster through prefect-dask's DaskTaskRunner
+(docs/sharding.md); every other step, the lock, the atomic out folder, the console and
+the audit line are the local run's. Wiring only: the shard functions are in
+transforms/shard/.
 
 - The cluster: ``--dask-address`` (an existing scheduler), else a LocalCluster of
   ``--dask-workers`` processes, started and stopped by the run.
@@ -8,7 +10,8 @@ functions are in transforms/shard/.
   temporary server started here; the URL goes to the workers' environment, so no worker
   starts a server of its own.
 - Only this process writes the warehouse; tasks exchange parquet under a scratch folder
-  beside the out folder, removed at the end.
+  ``.<out>.shards-<pid>`` beside the out folder, removed at the end (and, after a kill,
+  by the next run on that out folder, as its partial folder is).
 - A dead worker: Dask reruns its task (prefect #15442; the tasks write the same files
   atomically, so a rerun is harmless); when Dask gives up (KilledWorker) the task run
   is marked Failed in Prefect (#21638) and the run stops with ShardFailed.
@@ -19,8 +22,8 @@ import contextlib
 import logging
 import os
 import shutil
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -43,7 +46,9 @@ class DaskOptions:
 
 @contextlib.contextmanager
 def one_prefect_api():
-    """The Prefect API every process of the run talks to; yields its URL."""
+    """The Prefect API every process of the run talks to (PREFECT_API_URL, else one
+    temporary server started here); yields ``(url, temporary)``. `recon run` finds its
+    API itself (flows/cli.py); this is for ``run`` below (tests, benchmarks)."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url = PREFECT_API_URL.value()
@@ -54,18 +59,27 @@ def one_prefect_api():
         server = SubprocessASGIServer()
         server.start()
         url = server.api_url
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = url  # inherited by LocalCluster workers
     try:
-        with temporary_settings({PREFECT_API_URL: url}):
+        with temporary_settings({PREFECT_API_URL: url}), workers_api(url):
             yield url, server is not None
+    finally:
+        if server is not None:
+            server.stop()
+
+
+@contextlib.contextmanager
+def workers_api(url: str):
+    """PREFECT_API_URL in this process's environment while the cluster lives: the
+    LocalCluster's worker processes inherit it, so none starts a server of its own."""
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        yield url
     finally:
         if before is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = before
-        if server is not None:
-            server.stop()
 
 
 @contextlib.contextmanager
@@ -94,7 +108,7 @@ def dask_cluster(options: DaskOptions):
             cluster.close()
 
 
-def warm_up() -> None:  # runs while the flow ingests
+def warm_up() -> None:  # runs while the flow starts
     """On each worker: import what the shard tasks run (Prefect's task engine, DuckDB,
     the matcher and the rules), so the first task does not pay for it."""
     import importlib
@@ -126,7 +140,8 @@ def prefect_mapper(step: str, fn, calls: list[dict]) -> list:
     from prefect.futures import wait
 
     shard_task = task(fn, name=f"{step}-shard", cache_policy=NONE, persist_result=False)
-    futures = [shard_task.submit(**call) for call in calls]
+    with _outside_the_step_task():
+        futures = [shard_task.submit(**call) for call in calls]
     wait(futures)
     results = []
     for call, future in zip(calls, futures):
@@ -141,6 +156,21 @@ def prefect_mapper(step: str, fn, calls: list[dict]) -> list:
         except Exception as exc:
             raise ShardFailed(f"{label}: {type(exc).__name__}: {exc}") from exc
     return results
+
+
+@contextlib.contextmanager
+def _outside_the_step_task():
+    """Submit as children of the flow run, not of the step's task (flows/recon.py runs
+    each step as a task): Prefect sends the current task run's context to the worker,
+    and the step's task is a method of the run, which holds the warehouse connection
+    (never to be pickled, nor sent to a worker)."""
+    from prefect.context import TaskRunContext
+
+    token = TaskRunContext.__var__.set(None)
+    try:
+        yield
+    finally:
+        TaskRunContext.__var__.reset(token)
 
 
 def _mark_failed(shard_task, task_run_id, label: str, message: str) -> None:
@@ -173,58 +203,94 @@ def scratch_for(out: Path) -> Path:
     return base / f".{out.name}.shards-{os.getpid()}"
 
 
-def match_sharded(con, config, config_dir: Path, as_of, out: Path, shards: int, opts: dict,
-                  timings: dict) -> dict:
-    """match_step's work: the sharded match_all, then the townships' 是/否 on review
-    pairs applied in the warehouse, as after a local match."""
-    from transforms.cases import apply_match_decisions
-    from transforms.shard import match_all_sharded
+@dataclass
+class Sharding:
+    """What a Reconciliation's match and rules steps shard with (flows/pipeline.py):
+    the shard count, the scratch folder, the tasks' DuckDB sizing, the mapper that runs
+    the tasks (Prefect tasks on the flow's task runner) and the cluster it describes."""
+    shards: int
+    scratch: Path
+    task_options: dict = field(default_factory=dict)
+    cluster: dict = field(default_factory=dict)
+    mapper: Callable = prefect_mapper
+    stats: dict = field(default_factory=lambda: LAST_STATS)
 
-    start = time.perf_counter()
-    LAST_STATS.clear()
-    counts = match_all_sharded(con, config, Path(config_dir).resolve(),
-                               scratch_for(out) / "match", shards, prefect_mapper,
-                               stats=LAST_STATS, **opts)
-    counts["decisions"] = apply_match_decisions(con, config, as_of)  # RULES §8 是/否
-    timings["match"] = round(time.perf_counter() - start, 3)
-    return counts
+    def match(self, con, config) -> dict:
+        """``match_all``'s effect and counts, over the shards."""
+        from transforms.shard import match_all_sharded
+
+        self.stats.clear()
+        return match_all_sharded(con, config, Path(config.directory).resolve(),
+                                 self.scratch / "match", self.shards, self.mapper,
+                                 stats=self.stats, **self.task_options)
+
+    def rules(self, con, config, as_of) -> dict:
+        """``build_lists``'s effect and counts, over the shards; the scratch is removed."""
+        from transforms.shard import build_lists_sharded
+
+        try:
+            return build_lists_sharded(con, config, Path(config.directory).resolve(), as_of,
+                                       self.scratch / "rules", self.shards, self.mapper,
+                                       stats=self.stats, **self.task_options)
+        finally:
+            self.remove_scratch()
+
+    def remove_scratch(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def rules_sharded(con, config, config_dir: Path, as_of, out: Path, shards: int, opts: dict,
-                  timings: dict) -> dict:
-    from transforms.shard import build_lists_sharded
-
-    start = time.perf_counter()
-    try:
-        return build_lists_sharded(con, config, Path(config_dir).resolve(), as_of,
-                                   scratch_for(out) / "rules", shards, prefect_mapper,
-                                   stats=LAST_STATS, **opts)
-    finally:
-        timings["rules"] = round(time.perf_counter() - start, 3)
-        shutil.rmtree(scratch_for(out), ignore_errors=True)
+def describe(cluster: dict) -> str:
+    """The cluster line of the console (Chinese: the officer reads it)."""
+    text = (f"Dask 集群：{cluster['kind']} {cluster['address']}，{cluster['workers']} 个工作进程"
+            f"（{cluster['threads']} 个线程），{cluster['shards']} 个分片；"
+            f"Prefect API {cluster['prefect_api']}")
+    return text + ("（本次运行临时启动）" if cluster.get("temporary_api") else "")
 
 
-def run(options: DaskOptions, **flow_args) -> dict:
-    """The reconciliation flow on the cluster ``options`` names, with one Prefect API."""
+@contextlib.contextmanager
+def on_cluster(recon, options: DaskOptions, api_url: str, temporary_api: bool = False):
+    """Start (or attach to) the cluster, every worker on ``api_url``; ``recon`` shards
+    its match and rules steps over it. Yields ``(flow, cluster)``: recon_flow on the
+    cluster's DaskTaskRunner, to run with ``recon`` handed over, and what the cluster is
+    (also in ``recon.sharding.cluster``: the run's result and audit line name it)."""
     from prefect_dask import DaskTaskRunner
 
     from flows.recon import recon_flow
 
-    with one_prefect_api() as (api, temporary), dask_cluster(options) as (address, kind, workers):
+    with workers_api(api_url), dask_cluster(options) as (address, kind, workers):
         threads = sum(w.get("nthreads", 1) for w in workers.values())
         shards = options.shards or threads
+        cluster = {"kind": kind, "address": address, "workers": len(workers),
+                   "threads": threads, "shards": shards, "prefect_api": api_url,
+                   "temporary_api": temporary_api}
         log.info("dask: %s at %s, %d workers (%d threads), %d shards; Prefect API %s%s",
-                 kind, address, len(workers), threads, shards, api,
-                 " (temporary, started for this run)" if temporary else "")
-        if options.address and temporary:
+                 kind, address, len(workers), threads, shards, api_url,
+                 " (temporary, started for this run)" if temporary_api else "")
+        if options.address and temporary_api:
             log.warning("dask: remote workers cannot reach a temporary API on 127.0.0.1; "
                         "set PREFECT_API_URL to a server every worker reaches")
-        flow = recon_flow.with_options(task_runner=DaskTaskRunner(address=address))
+        recon.sharding = Sharding(shards=shards, scratch=scratch_for(recon.request.out),
+                                  task_options=task_options(workers), cluster=cluster)
         try:
-            result = flow(**flow_args, executor="dask", shards=shards,
-                          shard_options=task_options(workers))
-            return {**result, "cluster": {"kind": kind, "address": address,
-                                          "workers": len(workers), "threads": threads,
-                                          "shards": shards, "prefect_api": api}}
+            yield recon_flow.with_options(task_runner=DaskTaskRunner(address=address)), cluster
         finally:
-            shutil.rmtree(scratch_for(flow_args["out"]), ignore_errors=True)
+            recon.sharding.remove_scratch()
+
+
+def run(options: DaskOptions, **request_args) -> dict:
+    """One sharded run without the CLI (tests, benchmarks): ``request_args`` as for
+    ``RunRequest`` (``config`` may be left out), one Prefect API, the cluster
+    ``options`` names; the run's result with its ``cluster``."""
+    from flows import defaults
+    from flows.pipeline import Reconciliation, RunRequest
+    from flows.recon import handing_over
+    from transforms.config import load_config
+
+    request_args.setdefault("config", load_config(request_args.pop("config_dir", None)
+                                                  or defaults.CONFIG_DIR))
+    request_args.setdefault("command", "recon run --executor dask")
+    with (one_prefect_api() as (api, temporary), Reconciliation(RunRequest(**request_args)) as recon,
+          on_cluster(recon, options, api, temporary) as (flow, cluster), handing_over(recon)):
+        result = flow(warehouse=recon.request.warehouse)
+    return {**result, "cluster": cluster}
+

@@ -166,7 +166,7 @@ def _garble_names(world: World, df: pd.DataFrame, free: np.ndarray, rng, table: 
                             ("name_separator", 1.0, lambda s: names.separator(rng, s))):
         rows = np.flatnonzero(free)
         if kind == "name_separator":
-            dotted = df["name"].str.contains("·", regex=False).to_numpy()
+            dotted = df["name"].str.contains("·", regex=False).fillna(False).to_numpy(dtype=bool)
             rows = rows[dotted[rows]]
             rows = rows[rng.random(len(rows)) < 0.5]
         else:

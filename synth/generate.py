@@ -36,9 +36,9 @@ log = logging.getLogger(__name__)
 
 
 def build_world(people: int, seed: int, as_of: dt.date, config: Config,
-                params: Params | None = None) -> World:
+                params: Params | None = None, block=None) -> World:
     """Everything up to the typed records and the file plan (no disk I/O)."""
-    world = World(people, seed, as_of, config, params)
+    world = World(people, seed, as_of, config, params, block)
     t = time.perf_counter()
     world.people = population.build_people(world)
     world.people["legacy_town"] = False
@@ -68,25 +68,33 @@ def build_world(people: int, seed: int, as_of: dt.date, config: Config,
 
 
 def generate(people: int, seed: int, as_of: dt.date, out: Path, truth: Path,
-             config: Config, params: Params | None = None) -> dict:
-    """Write a full inbox to ``out`` and its ground truth to ``truth``; return counts."""
+             config: Config, params: Params | None = None, workers: int | None = None) -> dict:
+    """Write a full inbox to ``out`` and its ground truth to ``truth``; return counts.
+
+    A county of more than ``Params.block_people`` people is written as
+    independent blocks, ``workers`` processes at once (default: every core);
+    see ``blocks.py``. Smaller counties are one world, as they always were."""
     out, truth = Path(out), Path(truth)
     if truth.resolve().is_relative_to(out.resolve()):
         raise ValueError("the truth directory must not be inside the inbox")
+    params = params or Params()
+    if people > params.block_people:
+        from synth import parallel
+        return parallel.generate_blocks(people, seed, as_of, out, truth, config, params, workers)
     with object_strings():
         return _generate(people, seed, as_of, out, truth, config, params)
 
 
-def _generate(people, seed, as_of, out, truth, config, params) -> dict:
+def _generate(people, seed, as_of, out, truth, config, params, block=None) -> dict:
     timings = {}
     t = time.perf_counter()
-    world = build_world(people, seed, as_of, config, params)
+    world = build_world(people, seed, as_of, config, params, block)
     timings["build"] = time.perf_counter() - t
     t = time.perf_counter()
     result = run_oracle(world)
     timings["oracle"] = time.perf_counter() - t
     t = time.perf_counter()
-    files = layout.write(world, out)
+    files = layout.write(world, out, replace=block is None)
     timings["write"] = time.perf_counter() - t
     counts = truth_out.write(world, result, files, truth)
     counts["timings"] = {k: round(v, 2) for k, v in timings.items()}

@@ -6,6 +6,7 @@ helpers produce the raw text a department would send.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from synth.oracle.identity import CHECK_CHARS, WEIGHTS, birth_date_of, check_char, excel_rendering
 
@@ -30,23 +31,25 @@ def build_ids(rng: np.random.Generator, prefixes: np.ndarray, births: np.ndarray
     dates = np.datetime_as_string(births.astype("datetime64[D]"), unit="D")
     ymd = np.char.replace(dates, "-", "")
     order = rng.integers(0, 500, n)  # digits 15-17 = order*2 + sex parity
+    # (prefix, birth date) as one integer: the 17 digits are equal exactly when it
+    # and the sequence number are
+    place = pd.factorize(pd.Series(prefixes).str.cat(ymd))[0].astype(np.int64) * 1000
+    sex = male.astype(np.int64)
     for _ in range(1000):
-        seq = order * 2 + male.astype(np.int64)
-        first17 = np.char.add(np.char.add(prefixes, ymd), np.char.zfill(seq.astype(str), 3))
-        dup = _duplicated(first17)
+        dup = _duplicated(place + order * 2 + sex)
         if not dup.any():
             break
         order[dup] = rng.integers(0, 500, int(dup.sum()))
     else:
         raise ValueError("more than 500 people of one sex born on one day in one place")
+    seq = order * 2 + sex
+    first17 = np.char.add(np.char.add(prefixes, ymd), np.char.zfill(seq.astype(str), 3))
     return np.char.add(first17, check_chars(first17))
 
 
 def _duplicated(values: np.ndarray) -> np.ndarray:
-    _, first = np.unique(values, return_index=True)
-    mask = np.ones(len(values), dtype=bool)
-    mask[first] = False
-    return mask
+    """Every occurrence after the first (in the array's order)."""
+    return pd.Series(values).duplicated(keep="first").to_numpy()
 
 
 def to15(id18: str) -> str:

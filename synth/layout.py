@@ -83,43 +83,49 @@ def _specs(world: World) -> list[FileSpec]:
     ]
 
 
+def _where(cond, a: str, b: str) -> np.ndarray:
+    """``np.where`` for two file names, as an object array of the two strings."""
+    return np.array([b, a], dtype=object)[np.asarray(cond, dtype=bool).astype(np.intp)]
+
+
 def _route(world: World, table: str, df: pd.DataFrame) -> np.ndarray:
     """The file of each record."""
     y = world.year
     town = world.people["town"].to_numpy()
     pid = df["_pid"].to_numpy()
     if table == "contributions":
-        name = np.array([f"pension/contributions_{v}.csv" for v in df["year"]], dtype=object)
+        codes, years = pd.factorize(df["year"])
+        name = np.array([f"pension/contributions_{v}.csv" for v in years], dtype=object)[codes]
         name[df["year"].to_numpy() == y - 1] = f"pension/contributions_{y - 1}.parquet"
         hall = (df["year"].to_numpy() == y) & (df["channel"].to_numpy() == "税务大厅")
         name[hall] = f"pension/contributions_{y}_税务大厅.xlsx"
         return name
     if table == "benefit_payments":
         yr = df["pay_month"].dt.year.to_numpy()
-        return np.where(yr >= y, f"pension/benefit_payments_{y}.parquet",
+        return _where(yr >= y, f"pension/benefit_payments_{y}.parquet",
                         f"pension/benefit_payments_{y - 1}.parquet")
     if table == "household_registry":
         seat = np.isin(town[pid], ("乌兰镇", "平堡镇"))
-        return np.where(seat, "public_security/household_registry_城关派出所.csv",
+        return _where(seat, "public_security/household_registry_城关派出所.csv",
                         f"public_security/household_registry_{world.as_of:%Y%m%d}.parquet")
     if table in ("cremations", "death_certificates"):
         this = df["death_date"].dt.year.to_numpy() >= y
         if table == "cremations":
-            return np.where(this, f"civil_affairs/cremations_{y}.xlsx", "civil_affairs/cremations_历年.xlsx")
-        return np.where(this, f"health/death_certificates_{y}.xlsx", "health/death_certificates.csv")
+            return _where(this, f"civil_affairs/cremations_{y}.xlsx", "civil_affairs/cremations_历年.xlsx")
+        return _where(this, f"health/death_certificates_{y}.xlsx", "health/death_certificates.csv")
     if table == "enrollment":  # employees of a current employer; the rest (and retirees) in CSV
         emp = df["employer"].notna().to_numpy() | df["_id_num"].to_numpy(dtype=bool)
-        return np.where(emp, "medical_insurance/enrollment_职工.xlsx",
+        return _where(emp, "medical_insurance/enrollment_职工.xlsx",
                         "medical_insurance/enrollment_居民.csv")
     if table == "family_planning":  # a legacy .xls holds 65,536 rows at most
-        return np.where(np.arange(len(df)) < XLS_ROWS, "health/family_planning.xls",
+        return _where(np.arange(len(df)) < XLS_ROWS, "health/family_planning.xls",
                         "health/family_planning_续表.csv")
     if table == "assistance":
         low = df["category"].to_numpy() == "城乡低保"
-        return np.where(low, "civil_affairs/assistance_低保.csv", "civil_affairs/assistance_特困残疾.xlsx")
+        return _where(low, "civil_affairs/assistance_低保.csv", "civil_affairs/assistance_特困残疾.xlsx")
     if table == "enterprise_pension":
         new = df["start_month"].dt.year.to_numpy() >= y - 1
-        return np.where(new, f"hr/enterprise_pension_{y}新增.xlsx", "hr/enterprise_pension.csv")
+        return _where(new, f"hr/enterprise_pension_{y}新增.xlsx", "hr/enterprise_pension.csv")
     spec = [s for s in world.files if s.table == table and s.fmt not in ("corrupt", "unknown")]
     return np.full(len(df), spec[0].path, dtype=object)
 
@@ -129,6 +135,11 @@ def plan(world: World) -> None:
     rng = world.rng("layout")
     plain = ~world.used  # people of no case: their copies change no list
     recs = world.records
+    if world.block is not None and world.block.index > 0:
+        # one county: the targets and the odd files come once, with block 0
+        recs.pop("township_targets", None)
+        world.files = [s for s in world.files
+                       if s.fmt not in ("corrupt", "unknown") and s.table != "township_targets"]
     for table, df in recs.items():
         df["_file"] = _route(world, table, df)
     y = world.year
@@ -188,6 +199,8 @@ def plan(world: World) -> None:
         first = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
         recs[table] = df = df.iloc[order].reset_index(drop=True)
         df["_row"] = np.arange(len(df)) - first + 1
+    if world.block is not None:
+        _rename(world)
     sizes = {}
     for df in recs.values():
         sizes.update(df["_file"].value_counts().to_dict())
@@ -210,14 +223,40 @@ def plan(world: World) -> None:
     world.case_file("legacy_township", f"户籍 {legacy} 行使用旧乡镇名")
 
 
-def write(world: World, out: Path) -> list[FileSpec]:
-    """Write every file; source folders left from an earlier run are replaced
-    (an inbox holds one extract per table, not yesterday's beside today's)."""
-    out.mkdir(parents=True, exist_ok=True)
-    for folder in sorted({s.path.split("/")[0] for s in world.files}):
+def _rename(world: World) -> None:
+    """A block's files carry its tag (``<table>_<suffix>_partNN``): blocks of one
+    county share the inbox, each file named once. Block 0 keeps the plain names."""
+    tag = world.block.tag
+    if not tag:
+        return
+
+    def rename(path: str) -> str:
+        stem, dot, ext = path.rpartition(".")
+        return f"{stem}_{tag}{dot}{ext}"
+    for spec in world.files:
+        spec.path = rename(spec.path)
+    for df in world.records.values():
+        df["_file"] = df["_file"].map({f: rename(f) for f in df["_file"].unique()})
+
+
+def source_folders(world: World) -> list[str]:
+    return sorted({s.path.split("/")[0] for s in _specs(world)})
+
+
+def clear(out: Path, folders) -> None:
+    """Source folders left from an earlier run are replaced (an inbox holds one
+    extract per table, not yesterday's beside today's)."""
+    for folder in folders:
         if (out / folder).is_dir():
             log.info("replacing %s", out / folder)
             shutil.rmtree(out / folder)
+
+
+def write(world: World, out: Path, replace: bool = True) -> list[FileSpec]:
+    """Write every file; with ``replace`` the source folders are cleared first."""
+    out.mkdir(parents=True, exist_ok=True)
+    if replace:
+        clear(out, sorted({s.path.split("/")[0] for s in world.files}))
     parts = {}
     for df in world.records.values():
         for path, idx in df.groupby("_file", sort=False).indices.items():

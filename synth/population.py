@@ -47,11 +47,15 @@ def build_people(world: World) -> pd.DataFrame:
     group = rng.choice(len(shares), n, p=shares / shares.sum())
     age_days = (group * 5 * 365.25 + rng.random(n) * 5 * 365.25).astype(np.int64)
     birth = world.today - age_days.astype("timedelta64[D]")
+    block = world.block
+    if block is not None:  # this block's birth dates only: day number = index (mod blocks)
+        day = birth.astype(np.int64)
+        birth = (day - (day - block.index) % block.count).astype("datetime64[D]")
     male = rng.random(n) < 0.51
     eth = _pick(rng, ETHNICITIES, n)
     if (eth == "维吾尔族").sum() < 5:  # a few names with separators even in a tiny county
         eth[rng.choice(n, min(n, 5), replace=False)] = "维吾尔族"
-    prefix = _pick(rng, PREFIXES, n)
+    prefix = _pick(rng, PREFIXES if block is None else block.prefixes, n)
     townships = [t.name for t in world.cfg.county.townships]
     tw = np.array([3.0 if t == "乌兰镇" else 1.0 for t in townships]) \
         * (0.7 + 0.6 * rng.random(len(townships)))
@@ -100,15 +104,17 @@ def _close_pairs(people: pd.DataFrame) -> np.ndarray:
     uniq = pd.unique(name)
     py = dict(zip(uniq, (_char_pinyin(u) for u in uniq)))
     birth = people["birth"].to_numpy("datetime64[D]").astype(np.int64)  # sex left out:
-    keys = [name.map(py)]                                                  # some tables carry none
-    longest = int(name.str.len().max())
-    for k in range(longest):
-        blank = name.str.slice(0, k) + "_" + name.str.slice(k + 1)
-        keys.append(blank.where(name.str.len().gt(k) & name.str.len().ge(3)))
-    flagged = np.zeros(len(people), dtype=bool)
-    for key in keys:
-        frame = pd.DataFrame({"b": birth, "k": key.to_numpy()})
-        flagged |= frame.duplicated(keep=False).to_numpy() & key.notna().to_numpy()
+    flagged = pd.DataFrame({"b": birth, "k": name.map(py).to_numpy()}  # some tables carry none
+                           ).duplicated(keep=False).to_numpy().copy()
+    text = name.to_numpy(dtype=object)
+    length = name.str.len().to_numpy()
+    for k in range(int(length.max())):
+        # names of three or more characters with character k blanked (a blanked
+        # name only equals another of its own length)
+        rows = np.flatnonzero((length > k) & (length >= 3))
+        blank = [t[:k] + "_" + t[k + 1:] for t in text[rows]]
+        frame = pd.DataFrame({"b": birth[rows], "k": blank})
+        flagged[rows[frame.duplicated(keep=False).to_numpy()]] = True
     return flagged
 
 

@@ -41,7 +41,9 @@ def build(world: World) -> dict[str, pd.DataFrame]:
     led = np.flatnonzero(p["ledger"].to_numpy())
     mp = monthly_pension(world)
     out["participants"] = _frame(world, led, {
-        "person_no": np.char.add("62042100", np.char.zfill(led.astype(str), 9)).astype(object),
+        "person_no": np.char.add("62042100", np.char.zfill(
+            (led + (0 if world.block is None else world.block.first_person)).astype(str), 9)
+        ).astype(object),
         "sex": col("sex").to_numpy()[led], "birth_date": col("birth").to_numpy()[led],
         "township": col("town").to_numpy()[led], "village": col("village").to_numpy()[led],
         "enrol_status": col("enrol_status").to_numpy()[led],

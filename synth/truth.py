@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 BAD_REASONS = {"bad_fields": "field_count_mismatch", "invalid_id": "invalid_id"}
 
@@ -30,11 +32,30 @@ def quarantine_rows(world) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "row", "reason"]).astype({"row": "Int64"})
 
 
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """``df.to_csv(path, index=False)``, through Arrow for the big frames: the same
+    bytes as long as no value needs quotes (else pandas writes it)."""
+    if len(df) < 100_000 or any(df[c].dtype.kind == "f" for c in df.columns):
+        df.to_csv(path, index=False)
+        return
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    try:
+        buf = pa.BufferOutputStream()
+        pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="none", include_header=False))
+        if any(set(str(c)) & set(',"\n') for c in df.columns):
+            raise pa.ArrowInvalid("a header needs quotes")
+        with open(path, "wb") as f:
+            f.write((",".join(map(str, df.columns)) + "\n").encode())
+            f.write(buf.getvalue())
+    except pa.ArrowInvalid:
+        df.to_csv(path, index=False)
+
+
 def write(world, result, files, truth: Path) -> dict:
     truth.mkdir(parents=True, exist_ok=True)
     result.lists[["list", "id_number", "reason", "key"]].to_csv(truth / "lists.csv", index=False)
     result.lists.to_csv(truth / "lists_detail.csv", index=False)
-    result.links.to_csv(truth / "links.csv", index=False)
+    _write_csv(result.links, truth / "links.csv")
     ids = world.people["id"].to_numpy()
     cases = pd.DataFrame({
         "case": [c.kind for c in world.cases],

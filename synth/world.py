@@ -41,6 +41,7 @@ class Params:
     share_gap_year: float = 0.02    # payers who skipped one past year (not a list case)
     case_scale: float = 1.0         # multiplies every anomaly rate
     min_cases: int = 2              # every anomaly kind at least this often
+    block_people: int = 500_000     # a bigger county is written as independent blocks (blocks.py)
 
 
 @dataclasses.dataclass
@@ -55,7 +56,8 @@ class World:
     """Everything the generator steps share."""
 
     def __init__(self, people: int, seed: int, as_of: dt.date, config: Config,
-                 params: Params | None = None) -> None:
+                 params: Params | None = None, block=None) -> None:
+        self.block = block  # a blocks.Block when this world is one block of a big county
         self.n = people
         self.seed = seed
         self.as_of = as_of
@@ -79,7 +81,8 @@ class World:
 
     def rng(self, stream: str) -> np.random.Generator:
         """An independent random stream per step, so steps do not shift each other."""
-        return np.random.default_rng([self.seed, zlib.crc32(stream.encode())])
+        key = [self.seed, zlib.crc32(stream.encode())]
+        return np.random.default_rng(key if self.block is None else key + [self.block.index])
 
     # policy figures -------------------------------------------------------------
     @property

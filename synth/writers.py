@@ -73,7 +73,7 @@ def columns(world, spec, df: pd.DataFrame) -> tuple[list[str], dict[str, np.ndar
         elif col.type in ("year", "int"):
             text[k] = _by_unique(v, lambda x: str(int(x)))
         else:
-            text[k] = v.fillna("").astype(str).to_numpy(dtype=object)
+            text[k] = _text(v)
     bad = df["_bad"].fillna("").to_numpy()
     for r in np.flatnonzero(pd.Series(bad).str.startswith("bad_date:").to_numpy()):
         col = bad[r].split(":", 1)[1]
@@ -84,6 +84,15 @@ def columns(world, spec, df: pd.DataFrame) -> tuple[list[str], dict[str, np.ndar
         text["id_number"] = text["id_number"].copy()
         text["id_number"][r] = text["id_number"][r][:17]
     return headers, text, keys
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    """``fillna("").astype(str)`` as an object array, without a Python call per
+    value when every value is text already."""
+    arr = values.to_numpy(dtype=object, na_value="")
+    if pd.api.types.infer_dtype(arr, skipna=False) != "string":
+        arr = values.fillna("").astype(str).to_numpy(dtype=object)
+    return arr
 
 
 def _strings(values: np.ndarray) -> pa.Array:

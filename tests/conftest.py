@@ -22,6 +22,22 @@ def _no_env_leaks(monkeypatch):
     os.environ.update(before)
 
 
+@pytest.fixture(autouse=True)
+def _no_logging_leaks():
+    """`recon` commands set up our loggers (flows/console.py); put them back after a test
+    so that caplog sees every logger in the tests that follow."""
+    import logging
+
+    names = ("flows", "transforms", "expectations", "tests", "benchmarks", "synth")
+    saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).level,
+                 logging.getLogger(n).propagate) for n in names}
+    yield
+    for name, (handlers, level, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers[:], logger.propagate = handlers, propagate
+        logger.setLevel(level)
+
+
 @pytest.fixture(scope="session")
 def config():
     return load_config()

@@ -200,8 +200,15 @@ class FeedbackLimits(_Strict):
     max_unzipped_bytes: int = Field(default=200_000_000, gt=0)
 
 
+class ReadRetry(_Strict):
+    attempts: int = Field(default=4, ge=1)
+    backoff_seconds: float = Field(default=0.5, ge=0)
+    settle_seconds: float = Field(default=2.0, ge=0)
+
+
 class Operations(_Strict):
     schedules: Schedules = Schedules()
+    read_retry: ReadRetry = ReadRetry()
     server: Server = Server()
     audit: Audit = Audit()
     feedback: FeedbackLimits = FeedbackLimits()

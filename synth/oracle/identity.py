@@ -101,7 +101,7 @@ def normalise_name(raw: object) -> str | None:
     return _t2s().convert(text) if text else None
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.cache
 def pinyin_key(name: str | None) -> str | None:
     """Toneless pinyin of a normalised name, joined (homophones share it)."""
     return "".join(lazy_pinyin(name, style=Style.NORMAL)) if name else None

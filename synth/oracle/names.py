@@ -6,7 +6,7 @@ import functools
 from synth.oracle.identity import WILDCARDS, normalise_name, pinyin_key
 
 
-@functools.lru_cache(maxsize=500_000)
+@functools.cache  # a block's names: a few hundred thousand
 def norm(raw: str | None) -> str | None:
     return normalise_name(raw)
 

@@ -52,43 +52,82 @@ def normalise_ids(raw: pd.Series, numeric: np.ndarray) -> pd.DataFrame:
                          "id_birth": birth})
 
 
+def _text(values: pd.Series) -> np.ndarray:
+    """Raw values as text, missing as '' (``fillna('').astype(str)``, without a
+    Python call per value when they are text already)."""
+    arr = values.to_numpy(dtype=object, na_value="").copy()
+    arr[pd.isna(arr)] = ""
+    if pd.api.types.infer_dtype(arr, skipna=False) != "string":
+        arr = np.array([str(v) for v in arr], dtype=object)
+    return arr
+
+
+def row_groups(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """A number per row, equal exactly when every value of ``cols`` is (missing
+    equals missing). Column by column, the rows already unique are numbered and
+    set aside, so the later columns are compared only among the few rows that
+    still have a twin."""
+    n = len(df)
+    label = np.empty(n, dtype=np.int64)
+    rows = np.arange(n)
+    sub = np.zeros(n, dtype=np.int64)
+    done = 0
+    for c in cols:
+        col = df[c] if len(rows) == n else df[c].iloc[rows]
+        codes, uniq = pd.factorize(col, use_na_sentinel=True)
+        sub, _ = pd.factorize(sub * (len(uniq) + 1) + (codes + 1))
+        twin = pd.Series(sub).duplicated(keep=False).to_numpy()
+        single = rows[~twin]
+        label[single] = done + np.arange(len(single))
+        done += len(single)
+        rows, sub = rows[twin], sub[twin]
+        if not len(rows):
+            break
+    label[rows] = done + sub
+    return label
+
+
 def stage(records: dict[str, pd.DataFrame], tables: dict, file_order: dict[str, int]) -> dict:
     """Accepted, de-duplicated rows per table (columns + idn/id_status/id_birth)."""
     out = {}
     for name, df in records.items():
         cfg = tables[name]
-        df = df[df["_bad"].isna()].copy()
+        bad = df["_bad"].notna().to_numpy()
+        df = df[~bad] if bad.any() else df
         if "id_number" in cfg.columns:
             numeric = df["_id_num"].to_numpy(dtype=bool)
-            raw = df["id_number"].fillna("").astype(str).to_numpy(dtype=object)
-            codes, uniq = pd.factorize(np.where(numeric, "#" + raw, raw))  # each ID once
+            raw = _text(df["id_number"])
+            tagged = raw.copy()
+            tagged[numeric] = "#" + raw[numeric]
+            codes, uniq = pd.factorize(tagged)  # each ID once
             uniq = pd.Series(uniq, dtype=object)
             ids = normalise_ids(uniq.str.removeprefix("#"), uniq.str.startswith("#").to_numpy())
-            ids = ids.iloc[codes].reset_index(drop=True)
-            for c in ids.columns:
-                df[c] = ids[c].to_numpy()
+            df = df.assign(**{c: ids[c].to_numpy()[codes] for c in ids.columns})
             ok = df["id_status"].isin(ID_OK).to_numpy()
             if cfg.kind == "ledger":
-                df = df[df["id_status"] == VALID]
+                keep = df["id_status"].to_numpy() == VALID
             else:
-                has_bd = ~np.isnat(df["id_birth"].to_numpy())
+                keep = ~np.isnat(df["id_birth"].to_numpy())
                 if "birth_date" in df:
-                    has_bd |= df["birth_date"].notna().to_numpy()
-                df = df[ok | has_bd]
-        df = df.assign(_order=df["_file"].map(file_order)).sort_values(["_order", "_row"],
-                                                                        kind="stable")
-        value_cols = [c for c in cfg.columns if c != "id_number"] + \
-            (["idn"] if "id_number" in cfg.columns else [])
-        # Rows are equal when every value is: compared through a 64-bit row hash.
-        row_hash = pd.util.hash_pandas_object(df[value_cols], index=False).to_numpy()
+                    keep |= df["birth_date"].notna().to_numpy()
+                keep |= ok
+            df = df[keep]
+        fcodes, files = pd.factorize(df["_file"])
+        order_of = np.array([file_order[f] for f in files], dtype=np.int64)[fcodes]
+        perm = np.lexsort((df["_row"].to_numpy(), order_of))
+        df, order_of = df.iloc[perm], order_of[perm]
+        value_cols = (["idn"] if "id_number" in cfg.columns else []) + \
+            [c for c in cfg.columns if c != "id_number"]
+        # Rows are equal when every value is.
+        row_hash = row_groups(df, value_cols)
         if cfg.money_table:  # copies within the file holding most copies (first on a tie) kept
-            per_file = pd.DataFrame({"h": row_hash, "o": df["_order"].to_numpy()})
+            per_file = pd.DataFrame({"h": row_hash, "o": order_of})
             n = per_file.groupby(["h", "o"])["o"].transform("size")
             best = per_file.assign(n=n.to_numpy()).sort_values(["h", "n", "o"],
                                                               ascending=[True, False, True])
             kept = best.drop_duplicates("h").set_index("h")["o"]
-            df = df[df["_order"].to_numpy() == kept.reindex(row_hash).to_numpy()]
+            df = df[order_of == kept.reindex(row_hash).to_numpy()]
         else:
             df = df[~pd.Series(row_hash).duplicated(keep="first").to_numpy()]
-        out[name] = objectify(df.drop(columns="_order").reset_index(drop=True))
+        out[name] = objectify(df.reset_index(drop=True))
     return out

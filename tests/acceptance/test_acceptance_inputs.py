@@ -121,8 +121,9 @@ def test_manifest_accounts_for_every_file(messy_run):
         "public_security/household_registry_城关派出所.csv": (7, 3, 3, 1, None),
         "reference/township_targets_2025.csv": (2, 1, 1, 0, "2025-01-01"),
     }
-    # 2024-12-31 is 181 days before the as-of date: more than the 45 configured.
-    assert inputs["pension/contributions_2024.csv"]["stale"] is True
+    # A year's file is that year's history, never stale (issue #8): 2024 ended 181 days
+    # before the as-of date, more than the 45 configured, and the file is still not stale.
+    assert inputs["pension/contributions_2024.csv"]["stale"] is False
     assert inputs["pension/participants_20250630.csv"]["stale"] is False
 
 

@@ -47,8 +47,8 @@ CONTRACT_COLUMNS = {
     "unenrolled_residents": COMMON + ["age"],
     "review_queue": COMMON + ["source", "source_id_number", "source_name", "score"],
 }
-PROGRESS_COLUMNS = ["township", "target", "completed", "completion_rate", "eligible", "insured",
-                    "participation_rate", "gap_to_target"]
+PROGRESS_COLUMNS = ["township", "target", "completed", "completed_this_week", "completion_rate",
+                    "eligible", "insured", "participation_rate", "gap_to_target"]
 QUARANTINE_COLUMNS = ["source", "table", "file", "row", "reason", "raw"]
 
 # RULES.md: the reason codes of each list.
@@ -158,7 +158,7 @@ def test_manifest_lists_every_output_with_its_hash(run):
     assert manifest["as_of"] == "2025-06-30"
     listed = {o["file"]: o for o in manifest["outputs"]}
     wanted = {f"lists/{n}.csv" for n in CONTRACT_COLUMNS} | {
-        "progress.csv", "quarantine.csv", "report.html"} | {
+        "progress.csv", "progress.xlsx", "county.xlsx", "quarantine.csv", "report.html"} | {
         p.relative_to(run.out).as_posix() for p in (run.out / "townships").glob("*.xlsx")}
     assert wanted <= set(listed)
     for file, entry in listed.items():

@@ -4,11 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pandas as pd
 import pyarrow as pa
 
 from expectations import build_suites
-from expectations.contracts import SUITES_DIR, load_suite, parameters, suite_json, to_frame
+from expectations.contracts import (
+    SUITES_DIR,
+    load_suite,
+    parameters,
+    suite_columns,
+    suite_json,
+    to_frame,
+)
 from expectations.list_suites import suite_name
 from tests.transforms.ingest.conftest import AS_OF, make_id, write_csv
 from transforms import lists_schema
@@ -28,11 +34,11 @@ def test_committed_suites_match_the_config(config):
 def test_suites_load_as_gx_suites_with_run_date_parameters():
     suite = load_suite("death_certificates")
     assert suite.name == "death_certificates"
-    values = parameters(suite, AS_OF)   # dates as Timestamps, like the frame's date columns
-    assert values["as_of"] == pd.Timestamp(AS_OF)
-    assert values["earliest_date"] == pd.Timestamp("1900-01-01")
+    values = parameters(suite, AS_OF)   # dates as yyyymmdd numbers, like the frame's dates
+    assert values["as_of"] == AS_OF.year * 10000 + AS_OF.month * 100 + AS_OF.day
+    assert values["earliest_date"] == 19000101.0
     assert (values["as_of_month"], values["as_of_year"], values["next_year"]) == (
-        pd.Timestamp("2026-11-01"), 2026, 2027)
+        AS_OF.year * 10000 + AS_OF.month * 100 + 1, AS_OF.year, AS_OF.year + 1)
     assert load_suite("no_such_table") is None
 
 
@@ -42,8 +48,17 @@ def test_to_frame_types_for_the_contracts():
                       "s": ["正常"]})
     frame = to_frame(table)
     assert frame["m"].tolist() == [-2.5]
-    assert frame["d"].tolist() == [pd.Timestamp("2026-11-29")]
+    assert frame["d"].tolist() == [20261129.0] and frame["d"].dtype == "float64"
     assert frame["s"].tolist() == ["正常"]
+    # Only the columns a suite reads travel (and the row id), in the suite's order.
+    table = table.append_column("_rid", pa.array([7], pa.int64()))
+    assert list(to_frame(table, ["s", "d", "not_staged"]).columns) == ["_rid", "s", "d"]
+
+
+def test_suite_columns_are_the_expectation_and_condition_columns():
+    columns = suite_columns(load_suite("household_registry"))
+    assert {"id_status", "id_number", "birth_date", "cancel_date", "hukou_status"} <= set(columns)
+    assert "name" not in columns and "id_raw" not in columns
 
 
 def test_every_row_outside_the_enum_is_quarantined_not_the_first_200(inbox, run):

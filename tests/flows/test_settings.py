@@ -9,20 +9,14 @@ def test_offline_settings_are_forced_by_the_product():
     assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
 
 
-def test_definitions_load():
+def test_wiring_loads_the_cli_flow_and_both_deployments(config, tmp_path):
+    """The "definitions load" smoke test: every command, the flow and its deployments."""
     from flows.cli import app
-    from flows.recon import nightly, recon_flow
+    from flows.recon import deployments, recon_flow
 
     assert recon_flow.name == "pension-recon"
-    assert nightly.name == "pension-recon-nightly"
-    assert app.registered_commands
-
-
-def test_the_nightly_deployment_runs_at_half_past_one_county_time(tmp_path):
-    from flows.cli import nightly_deployment
-
-    deployment = nightly_deployment("30 1 * * *", "Asia/Shanghai", tmp_path / "inbox",
-                                    tmp_path / "w.duckdb", tmp_path / "config")
-    schedule = deployment.schedules[0].schedule
-    assert (schedule.cron, schedule.timezone) == ("30 1 * * *", "Asia/Shanghai")
-    assert deployment.parameters["inbox"] == str((tmp_path / "inbox").resolve())
+    assert {c.name or c.callback.__name__ for c in app.registered_commands} >= {
+        "run", "serve", "synth", "check-config"}
+    nightly, weekly = deployments(config, inbox=tmp_path / "inbox",
+                                  warehouse=tmp_path / "w.duckdb", exports=tmp_path / "x")
+    assert (nightly.name, weekly.name) == ("nightly", "weekly")

@@ -21,6 +21,22 @@ def _digests(out):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+def _sharded(inbox, out, day, warehouse, shards: int) -> dict:
+    """A run whose match and rules steps are sharded, the shard tasks submitted to the
+    flow's default task runner (threads) by the mapper a cluster run uses."""
+    from flows.pipeline import Reconciliation, RunRequest
+    from flows.recon import handing_over, recon_flow
+    from flows.sharded import Sharding, scratch_for
+    from transforms.config import load_config
+
+    request = RunRequest(inbox=inbox, as_of=day, config=load_config(), out=out,
+                         warehouse=warehouse)
+    with Reconciliation(request) as recon, handing_over(recon):
+        recon.sharding = Sharding(shards=shards, scratch=scratch_for(out),
+                                  cluster={"kind": "threads"})
+        return recon_flow(warehouse=warehouse)
+
+
 def test_decisions_give_the_same_lists_on_3_shards(tmp_path, prefect_harness):
     from flows.cli import app
     from flows.recon import recon_flow
@@ -40,8 +56,8 @@ def test_decisions_give_the_same_lists_on_3_shards(tmp_path, prefect_harness):
         shutil.copy(tmp_path / "w.duckdb", tmp_path / f"{name}.duckdb")
     recon_flow(inbox=inbox, out=tmp_path / "local", as_of=DAY2,
                warehouse=tmp_path / "local.duckdb")
-    recon_flow(inbox=inbox, out=tmp_path / "dask", as_of=DAY2, warehouse=tmp_path / "dask.duckdb",
-               executor="dask", shards=3)
+    result = _sharded(inbox, tmp_path / "dask", DAY2, tmp_path / "dask.duckdb", shards=3)
+    assert result["cluster"] == {"kind": "threads"}
     local = (tmp_path / "local" / "lists" / "deceased_accounts.csv").read_text("utf-8-sig")
     assert ID["W4"] in local and "manual" in local  # the 是 made a link
     assert ID["W5"] in local  # 是 on the sign of life: the death stands

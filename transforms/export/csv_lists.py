@@ -5,16 +5,18 @@ a BOM as GBK and garbles every name; with the BOM it reads UTF-8. CONTRACT §3
 allows the BOM, and readers that know UTF-8 (``encoding="utf-8-sig"``,
 pandas, DuckDB) skip it. Lines end in CRLF (RFC 4180, what Excel writes).
 
-Formatting and escaping run in DuckDB (``formatting.select_csv_sql``); Python
-only streams the already-formatted text rows through ``csv.writer`` in
-batches: 400k rows of 15 columns take about 3 s on the 2-core dev box
-(DuckDB COPY is faster, but its row order is only kept while
-``preserve_insertion_order`` is on; a fetched ORDER BY is always ordered).
+Formatting and escaping run in DuckDB (``formatting.select_csv_sql``), and so
+does the writing: ``COPY (select ... order by ...) TO`` keeps the ORDER BY while
+``preserve_insertion_order`` is on, which ``write_lists`` sets for its COPYs.
+Python only puts the BOM in front. The bytes are those ``csv.writer`` wrote
+before (tests/transforms/export and the golden digests hold them).
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import logging
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -22,13 +24,18 @@ import duckdb
 from transforms import lists_schema
 from transforms.config import County
 from transforms.export.files import OutputFile, publish, require_columns, table_columns, temp_path
-from transforms.export.formatting import LIST_SORT, QUARANTINE_SORT, order_sql, select_csv_sql
+from transforms.export.formatting import (
+    LIST_SORT,
+    QUARANTINE_SORT,
+    copy_csv_sql,
+    order_sql,
+    select_csv_sql,
+)
 
 log = logging.getLogger(__name__)
 
 ENCODING = "utf-8-sig"
 LINE_END = "\r\n"
-BATCH = 50_000
 UNKNOWN_TOWNSHIP = "未知乡镇"  # used only when no County is given for the progress order
 
 
@@ -48,6 +55,7 @@ def write_lists(con: duckdb.DuckDBPyConnection, out: Path, *,
     """
     out = Path(out)
     (out / "lists").mkdir(parents=True, exist_ok=True)
+    con.execute("set preserve_insertion_order = true")  # COPY keeps the ORDER BY
     written = []
     for name in lists_schema.LISTS:
         cols = lists_schema.columns(name)
@@ -73,20 +81,27 @@ def _progress_order(cols: tuple[str, ...]) -> str:
 
 def _write_table(con, out: Path, path: Path, table: str, cols: tuple[str, ...], order,
                  params: dict | None = None) -> OutputFile:
+    """One CSV by DuckDB's COPY (formatting and formula escaping in the SELECT), the BOM
+    in front. Byte for byte what ``csv.writer`` wrote (a test holds both to it): an empty
+    text goes out as NULL, which COPY writes unquoted as csv.writer writes ''."""
     types = table_columns(con, table)
     tmp = temp_path(path)
     rows = 0
-    with open(tmp, "w", encoding=ENCODING, newline="") as handle:
-        writer = csv.writer(handle, lineterminator=LINE_END)
-        writer.writerow(cols)
-        if types is not None:
-            require_columns(table, types, cols)
-            sql = select_csv_sql(table, cols, types, order(cols))
-            log.debug("export %s:\n%s", path.name, sql)
-            cursor = con.execute(sql, params or {})
-            while batch := cursor.fetchmany(BATCH):
-                writer.writerows(batch)
-                rows += len(batch)
+    if types is None:
+        with open(tmp, "w", encoding=ENCODING, newline="") as handle:
+            csv.writer(handle, lineterminator=LINE_END).writerow(cols)
+    else:
+        require_columns(table, types, cols)
+        body = tmp.with_name(tmp.name + ".body")
+        sql = copy_csv_sql(select_csv_sql(table, cols, types, order(cols)), body)
+        log.debug("export %s:\n%s", path.name, sql)
+        try:
+            [(rows,)] = con.execute(sql, params or {}).fetchall()
+            with open(tmp, "wb") as handle, open(body, "rb") as source:
+                handle.write(codecs.BOM_UTF8)
+                shutil.copyfileobj(source, handle, 1 << 20)
+        finally:
+            body.unlink(missing_ok=True)
     note = None
     if types is None:
         note = f"input table {table} missing: header only"

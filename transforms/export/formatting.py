@@ -87,7 +87,26 @@ def order_sql(columns: tuple[str, ...], leading: tuple[str, ...], *,
 
 
 def select_csv_sql(table: str, columns: tuple[str, ...], types: dict[str, str],
-                   order_by: str) -> str:
-    """One SELECT rendering every column of ``table`` as CSV text, in output order."""
-    exprs = ",\n       ".join(f"{csv_value_sql(c, types[c])} as {quote(c)}" for c in columns)
+                   order_by: str, *, empty_as_null: bool = True) -> str:
+    """One SELECT rendering every column of ``table`` as CSV text, in output order.
+
+    ``empty_as_null``: an empty text becomes NULL, which COPY writes as an empty
+    field (it quotes an empty string as ``""``; csv.writer writes both alike).
+    """
+    def expr(c):
+        value = csv_value_sql(c, types[c])
+        return f"nullif({value}, '')" if empty_as_null else value
+    exprs = ",\n       ".join(f"{expr(c)} as {quote(c)}" for c in columns)
     return f"select {exprs}\nfrom {quote(table)} as src\norder by {order_by}"
+
+
+def copy_csv_sql(select: str, path) -> str:
+    """COPY of a SELECT to a CSV file: header, comma, CRLF, quoting as csv.writer's minimal.
+
+    ``comment ''``: with its default comment character DuckDB quotes every value that
+    holds a ``#`` (csv.writer does not; found by the hypothesis test).
+    """
+    target = str(path).replace("'", "''")
+    return (f"copy (\n{select}\n) to '{target}' "
+            "(format csv, header true, delimiter ',', quote '\"', escape '\"', "
+            "comment '', new_line '\\r\\n')")

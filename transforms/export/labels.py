@@ -50,6 +50,7 @@ COLUMN = {
     # progress.csv
     "target": "参保任务数",
     "completed": "本年度已缴费人数",
+    "completed_this_week": "本周新增缴费人数",
     "completion_rate": "任务完成率",
     "eligible": "应参保人数",
     "insured": "已参保人数",
@@ -155,6 +156,30 @@ TABLE = {
 
 FILE_STATUS = {"ok": "已读入", "quarantined": "整文件隔离"}
 
+
+# case_status (CONTRACT §3 本次状态): the one table above
+CASE_STATUS = STATUS
+
+# What the money columns put at stake, as the summaries and the report name it (元).
+MONEY_AT_STAKE = {
+    "overpaid_amount": "死亡后多发待遇（应追回）",
+    "grant_amount": "应发未发丧葬补助金",
+    "refund_amount": "重复参保应清退个人缴费",
+    "recover_amount": "重复领取应追回基础养老金",
+}
+
+# Steps of the run (manifest timings), for the report.
+STEP = {"ingest": "读入与清洗", "data_docs": "数据质量报告", "match": "身份比对",
+        "rules": "规则核查", "export": "生成输出文件", "history": "记录案件历史",
+        "manifest": "生成运行清单", "cases": "案件登记与核查结果", "publish": "发布输出",
+        "total": "合计"}
+
+# progress.xlsx (the notice's 进度表) and its channel sheet (CONTRACT §3).
+PROGRESS_SHEET = "进度表"
+CHANNEL_SHEET = "缴费渠道"
+CHANNELS = ("农商银行", "农业银行", "微信", "支付宝", "税务终端", "税务大厅")
+OTHER_CHANNEL = "其他"
+COUNTY_TOTAL = "全县合计"
 
 SUMMARY_SHEET = "汇总"
 CHECK_RESULT = "核查结果"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -15,7 +15,7 @@ import jinja2
 
 from transforms import lists_schema
 from transforms.config import County
-from transforms.export import labels
+from transforms.export import figures, labels, report_headline
 from transforms.export.csv_lists import list_table
 from transforms.export.files import OutputFile, quote, table_columns, write_bytes
 from transforms.export.workbook_summary import percent_text
@@ -27,16 +27,16 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOP_QUARANTINE_REASONS = 15
 RUN_INFO = {"version": "版本", "inbox": "收件目录", "out": "输出目录", "warehouse": "数据仓库文件",
             "started": "开始时间", "finished": "结束时间", "duration": "用时（秒）",
-            "config": "配置目录", "mask_ids": "工作簿身份证号码脱敏",
-            "timings": "各步骤用时（秒）"}
+            "config": "配置目录", "mask_ids": "工作簿身份证号码脱敏", "as_of": "数据截止日期",
+            "executor": "运行方式"}
 
 
 def write_report(con: duckdb.DuckDBPyConnection, out: Path, county: County, as_of: dt.date,
                  run_info: dict, *, target_rate: Decimal | None = None) -> OutputFile:
-    """Render report.html under ``out``. ``run_info`` is shown as given (keys
-    in RUN_INFO get Chinese labels, a dict value as ``key value`` pairs).
-    ``target_rate`` is Config.policy.target_rate; pass it so that the report
-    names the target (progress.csv's gap_to_target already applies it)."""
+    """Render report.html under ``out``. ``run_info`` is shown as given at the end (keys
+    in RUN_INFO get Chinese labels; ``timings`` as a table of steps in Chinese).
+    ``target_rate`` is Config.policy.target_rate: the county row's gap and the charts
+    use it (without it the county gap is the townships' gaps added up)."""
     out = Path(out)
     context = build_context(con, out, county, as_of, run_info, target_rate)
     html = _environment().get_template("report.html.j2").render(**context)
@@ -46,29 +46,43 @@ def write_report(con: duckdb.DuckDBPyConnection, out: Path, county: County, as_o
 def build_context(con, out: Path, county: County, as_of: dt.date, run_info: dict,
                   target_rate: Decimal | None) -> dict:
     townships = [t.name for t in county.townships] + [county.unknown_township]
-    progress = _progress(con, townships)
-    inputs = _rows(con, "ingest_files", "export/inputs")
+    progress = figures.read_progress(con, townships)
+    inputs = _inputs(con, as_of)
     counts, missing_lists = _list_counts(con, townships)
+    stats, _, with_status = figures.list_stats(con, townships[:-1], townships[-1])
     quarantine = _rows(con, "quarantine", "export/quarantine_reasons",
                        {"top": TOP_QUARANTINE_REASONS})
     for row in quarantine:
         row["label"] = labels.reason_with_code(row["reason"])
+    total = progress_total(progress, target_rate)
+    target_label = percent_text(target_rate) if target_rate is not None else ""
+    info = {k: v for k, v in run_info.items() if k != "timings"}
     return {
         "county": county,
         "as_of": as_of.isoformat(),
-        "run_info": [(RUN_INFO.get(k, k), _shown(v)) for k, v in run_info.items()],
+        "headline": report_headline.headline(as_of, stats, with_status, total, target_label,
+                                              inputs),
+        "charts": report_headline.charts(con, counts, progress, target_rate, target_label,
+                                         [n for n in lists_schema.LISTS
+                                          if n not in missing_lists]),
+        "money": report_headline.money_rows(stats, townships),
+        "money_labels": [(c, labels.MONEY_AT_STAKE[c]) for c in figures.MONEY_COLUMNS],
+        "run_info": [(RUN_INFO.get(k, k), _shown(v)) for k, v in info.items()],
+        "timings": [(labels.STEP.get(k, k), v) for k, v in (run_info.get("timings") or {}).items()],
         "inputs": inputs,
         "totals": {k: sum(int(r[k] or 0) for r in inputs)
                    for k in ("read", "accepted", "quarantined", "duplicates")},
         "stale": [r for r in inputs if r.get("stale")],
+        "history": [r for r in inputs if r.get("history")],
         "skipped": _rows(con, "skipped_checks", "export/skipped_checks"),
         "lists": [(n, labels.LIST_TITLE[n]) for n in lists_schema.LISTS],
         "missing_lists": [labels.LIST_TITLE[n] for n in missing_lists],
         "counts": counts,
+        "new_counts": report_headline.new_per_township(stats, with_status),
         "progress": progress,
-        "progress_total": progress_total(progress),
+        "progress_total": total,
         "target_rate": target_rate,
-        "target_label": percent_text(target_rate) if target_rate is not None else "",
+        "target_label": target_label,
         "quarantine": quarantine,
         "quarantine_total": _count(con, "quarantine"),
         "data_docs": _data_docs(out),
@@ -80,6 +94,26 @@ def build_context(con, out: Path, county: County, as_of: dt.date, run_info: dict
     }
 
 
+def _inputs(con, as_of: dt.date) -> list[dict]:
+    """ingest_files as the report shows them: age and kind of extract where the table
+    has them (``age_days``, ``extract_kind``), and an old year's file marked history."""
+    rows = _rows(con, "ingest_files", "export/inputs")
+    found = table_columns(con, "ingest_files") or {}
+    extra = {}
+    if "age_days" in found and "extract_kind" in found:
+        extra = {(f, s, t): (a, k) for f, s, t, a, k in con.execute(
+            'select file, source, "table", age_days, extract_kind from ingest_files').fetchall()}
+    for row in rows:
+        age, kind = extra.get((row["file"], row["source"], row["table"]), (None, None))
+        if age is None and row.get("extract_date") is not None:
+            age = (as_of - row["extract_date"]).days
+        row["age_days"], row["extract_kind"] = age, kind
+        row["history"] = bool(kind == "year" and not row.get("stale")
+                              and row.get("extract_date") is not None
+                              and row["extract_date"].year < as_of.year)
+    return rows
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -87,6 +121,7 @@ def _environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "—" if v is None else f"{Decimal(v) * 100:.2f}%"
     env.filters["blank"] = lambda v: "—" if v is None or v == "" else v
+    env.filters["yuan"] = report_headline.yuan
     return env
 
 
@@ -143,34 +178,18 @@ def _list_counts(con, townships: list[str]) -> tuple[list[dict], list[str]]:
     return rows, missing
 
 
-def _progress(con, townships: list[str]) -> list[dict]:
-    if table_columns(con, "progress") is None:
-        return []
-    cols = ", ".join(quote(c) for c in lists_schema.PROGRESS)
-    cursor = con.execute(
-        f"select {cols} from progress order by list_position($order, township) nulls last, "
-        "township", {"order": townships})
-    return [dict(zip(lists_schema.PROGRESS, row)) for row in cursor.fetchall()]
-
-
-def progress_total(rows: list[dict]) -> dict | None:
-    """The county row: sums, rates over the sums, the townships' gaps added up."""
+def progress_total(rows: list[dict], target_rate: Decimal | None = None) -> dict | None:
+    """The county row: sums, and rates and gap from the sums (figures.county_total).
+    Without a target rate the gap is the townships' gaps added up."""
     if not rows:
         return None
-
-    def total(key):
-        values = [r[key] for r in rows if r[key] is not None]
-        return sum(values) if values else None
-
-    def rate(part, whole):
-        if part is None or not whole:
-            return None
-        return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-
-    sums = {k: total(k) for k in ("target", "completed", "eligible", "insured", "gap_to_target")}
-    return {"township": "全县合计", **sums,
-            "completion_rate": rate(sums["completed"], sums["target"]),
-            "participation_rate": rate(sums["insured"], sums["eligible"])}
+    if target_rate is not None:
+        return figures.county_total(rows, target_rate, labels.COUNTY_TOTAL)
+    total = figures.county_total(rows, Decimal(1), labels.COUNTY_TOTAL)
+    gaps = [r["gap_to_target"] for r in rows if r.get("gap_to_target") is not None]
+    total["gap_to_target"] = sum(gaps) if gaps else None
+    total["participation_rate"] = figures.rate(total["insured"], total["eligible"])
+    return total
 
 
 def _data_docs(out: Path) -> str | None:
@@ -182,6 +201,6 @@ def _data_docs(out: Path) -> str | None:
 
 def _files(out: Path) -> list[str]:
     """Outputs already written beside the report, as relative links."""
-    found = [p for pattern in ("lists/*.csv", "*.csv", "townships/*.xlsx")
+    found = [p for pattern in ("lists/*.csv", "*.csv", "*.xlsx", "townships/*.xlsx")
              for p in out.glob(pattern) if p.is_file()]
     return sorted(p.relative_to(out).as_posix() for p in found)

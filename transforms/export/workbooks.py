@@ -23,16 +23,15 @@ import datetime as dt
 import io
 import logging
 import re
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import xlsxwriter
 
 from transforms import lists_schema
 from transforms.config import County
-from transforms.export import labels
+from transforms.export import figures, labels
+from transforms.export import sheet_layout as layout
 from transforms.export.csv_lists import list_table
 from transforms.export.files import OutputFile, quote, require_columns, table_columns, write_bytes
 from transforms.export.formatting import (
@@ -44,13 +43,13 @@ from transforms.export.formatting import (
     order_sql,
 )
 from transforms.export.stamp import STAMP_SHEET, stamp_rows, warehouse_secret
-from transforms.export.workbook_summary import write_summary
+from transforms.export.workbook_summary import percent_text, write_summary
+from transforms.export.xlsx_book import book_formats, new_book
 from transforms.normalise.id import mask
+from transforms.progress import report as report_progress
 
 log = logging.getLogger(__name__)
 
-MAX_WIDTH = 60
-CHECK_WIDTHS = (12, 30)
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
 _CODED = {"reason": labels.REASON, "issue": labels.REASON, "action": labels.REASON,
           "match_method": labels.METHOD, "source": labels.SOURCE,
@@ -76,6 +75,7 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
         townships.append(county.unknown_township)
     missing = [list_table(n) for n, types in tables.items() if types is None]
     note = f"input tables missing: {', '.join(missing)} (sheets header only)" if missing else None
+    stats, _, with_status = figures.list_stats(con, configured, county.unknown_township)
     written = []
     secret = warehouse_secret(con)
     codes = {t.name: t.code for t in county.townships}
@@ -85,8 +85,9 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
         progress = _progress(con, township)
         stamp = stamp_rows(secret, township, codes.get(township, county.code), as_of)
         data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress,
-                               stamp)
+                               stats.get(township, {}), with_status, stamp)
         written.append(write_bytes(out, folder / f"{township}.xlsx", data, rows, note))
+        report_progress("export", "workbook", f"{township}.xlsx", rows=rows)
     keep = {(out / w.file).name for w in written}
     for stale in sorted(folder.glob("*.xlsx")):
         if stale.name not in keep:
@@ -146,44 +147,41 @@ def _progress(con, township: str) -> dict | None:
 
 def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decimal,
               mask_ids: bool, lists: dict, progress: dict | None,
+              stats: dict, with_status: frozenset[str],
               stamp: list[tuple[str, str]]) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    book.set_properties({
-        "title": f"{county.name}{township}城乡居民基本养老保险数据比对核查清单",
-        "author": f"{county.name}城乡居民基本养老保险数据比对",
-        "created": dt.datetime.combine(as_of, dt.time()),
-    })
-    formats = _formats(book)
+    title = f"{county.name}{township}城乡居民基本养老保险数据比对核查清单"
+    book = new_book(buffer, title, county, as_of)
+    formats = book_formats(book)
     summary = book.add_worksheet(labels.SUMMARY_SHEET)
+    footer = _figures_line(township, target_rate, progress)
     rows = 0
     for name, data in lists.items():
         sheet = book.add_worksheet(labels.LIST_TITLE[name])
         _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats,
-                    labels.check_choices(name))
+                    labels.check_choices(name), title=f"{title}——{labels.LIST_TITLE[name]}",
+                    right=f"数据截止 {as_of.isoformat()}", footer=footer)
         rows += len(data or [])
     counts = {name: (None if data is None else len(data)) for name, data in lists.items()}
     write_summary(summary, county, township, as_of, target_rate, mask_ids, counts, progress,
-                  formats)
+                  formats, stats, with_status, book=book, footer=footer)
     _stamp_sheet(book, stamp)
     book.close()
     return buffer.getvalue(), rows
 
 
-def _formats(book) -> dict:
-    return {
-        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                   "text_wrap": True, "valign": "vcenter"}),
-        "check": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1,
-                                  "text_wrap": True, "valign": "vcenter"}),
-        "money": book.add_format({"num_format": "0.00"}),
-        "int": book.add_format({"num_format": "0"}),
-        "decimal": book.add_format({"num_format": "0.0000"}),
-        "percent": book.add_format({"num_format": "0.00%"}),
-        "title": book.add_format({"bold": True, "font_size": 14}),
-        "bold": book.add_format({"bold": True}),
-    }
+def _figures_line(township: str, target_rate: Decimal, progress: dict | None) -> str:
+    """The township's figures for the page footer of every list sheet."""
+    if not progress:
+        return township
+    parts = [township]
+    if progress.get("participation_rate") is not None:
+        parts.append(f"参保率 {progress['participation_rate'] * 100:.2f}%")
+    if progress.get("gap_to_target") is not None:
+        parts.append(f"距{percent_text(target_rate)}目标尚差 {progress['gap_to_target']} 人")
+    if progress.get("completion_rate") is not None:
+        parts.append(f"任务完成率 {progress['completion_rate'] * 100:.2f}%")
+    return "  ".join(parts)
 
 
 def _stamp_sheet(book, stamp: list[tuple[str, str]]) -> None:
@@ -197,40 +195,57 @@ def _stamp_sheet(book, stamp: list[tuple[str, str]]) -> None:
 
 
 def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
-                formats: dict, choices: tuple[str, ...]) -> None:
-    headers = [labels.column(c) for c in cols]
-    widths = [display_width(h) for h in headers]
+                formats: dict, choices: tuple[str, ...] = labels.CHECK_CHOICES, *, title: str,
+                right: str = "", footer: str = "", answers: bool = True) -> None:
+    """One list: Chinese headers, the rows, the answer columns (township workbooks), then
+    widths, wrap, print setup and protection (sheet_layout)."""
+    names = list(cols) + ([labels.CHECK_RESULT, labels.CHECK_NOTE] if answers else [])
+    headers = [labels.column(c) for c in names]
     for j, header in enumerate(headers):
-        sheet.write_string(0, j, header, formats["header"])
-    check_col = len(cols)
-    sheet.write_string(0, check_col, labels.CHECK_RESULT, formats["check"])
-    sheet.write_string(0, check_col + 1, labels.CHECK_NOTE, formats["check"])
+        fmt = formats["check" if header in layout.ANSWER_HEADERS else "header"]
+        sheet.write_string(0, j, header, fmt)
+    longest = [0] * len(names)
+    width = {j: layout.column_width(c, headers[j], 0) for j, c in enumerate(names)}
+    wrapped = {j: width[j] for j, c in enumerate(cols) if c in layout.WRAPPED}
     renderers = [_renderer(c, mask_ids) for c in cols]
     for i, row in enumerate(rows, start=1):
+        lines = 1
         for j, value in enumerate(row):
             if value is None:
                 continue
             shown, fmt = renderers[j](value)
             if fmt is None:
-                sheet.write_string(i, j, shown)
-                # display width is at most 2 per character: skip what cannot widen
-                if 2 * len(shown) > widths[j] < MAX_WIDTH:
-                    widths[j] = max(widths[j], display_width(shown))
+                if j in wrapped:
+                    sheet.write_string(i, j, shown, formats["wrap"])
+                    lines = max(lines, layout.lines_needed(shown, wrapped[j]))
+                else:
+                    sheet.write_string(i, j, shown, formats["text"])
+                    # display width is at most 2 per character: skip what cannot widen
+                    if 2 * len(shown) > longest[j] < layout.MAX_WIDTH:
+                        longest[j] = max(longest[j], layout.display_width(shown))
             else:
                 sheet.write_number(i, j, shown, formats[fmt])
-                if widths[j] < 12:
-                    widths[j] = max(widths[j], len(f"{shown:.2f}"))
+                longest[j] = max(longest[j], len(f"{shown:.2f}"))
+        height = layout.row_height(lines)
+        if height:
+            sheet.set_row(i, height)
     last = max(len(rows), 1)
-    sheet.data_validation(1, check_col, last, check_col, {
-        "validate": "list", "source": list(choices),
-        "error_title": labels.CHECK_RESULT,
-        "error_message": "请从下拉列表选择：" + " / ".join(choices)})
+    if answers:
+        check_col = names.index(labels.CHECK_RESULT)
+        sheet.data_validation(1, check_col, last, check_col, {
+            "validate": "list", "source": list(choices),
+            "error_title": labels.CHECK_RESULT,
+            "error_message": "请从下拉列表选择：" + " / ".join(choices)})
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, len(rows), check_col + 1)
-    for j, width in enumerate(widths):
-        sheet.set_column(j, j, min(width + 2, MAX_WIDTH))
-    sheet.set_column(check_col, check_col, CHECK_WIDTHS[0])
-    sheet.set_column(check_col + 1, check_col + 1, CHECK_WIDTHS[1])
+    sheet.autofilter(0, 0, len(rows), len(names) - 1)
+    sheet.set_row(0, 32)
+    for j, column in enumerate(names):
+        width[j] = layout.column_width(column, headers[j], longest[j])
+        if headers[j] not in layout.ANSWER_HEADERS:
+            sheet.set_column(j, j, width[j])
+    layout.print_setup(sheet, title, right, f"{footer}  本表 {len(rows)} 条".strip())
+    if answers:
+        layout.protect(sheet, formats, headers, 1, last, width)
 
 
 def _renderer(column: str, mask_ids: bool):
@@ -261,8 +276,3 @@ def _renderer(column: str, mask_ids: bool):
             return float(value), "decimal"
         return text(str(value))
     return generic
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in Excel: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -6,7 +6,6 @@ and townships repeat a lot, and opencc/pypinyin are slow per call.
 """
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import unicodedata
@@ -14,12 +13,12 @@ from collections.abc import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pypinyin.constants import PHRASES_DICT
 
 from transforms.config import County, Table
 from transforms.ingest.staging import ARROW_TYPES, column_outputs
 from transforms.normalise.id import CONVERTED_15, MISSING, VALID, normalise_id
-from transforms.normalise.name import normalise_name, pinyin_key
+from transforms.normalise.name import normalise_names, pinyin_key
+from transforms.normalise.sql import normalise_ids
 from transforms.normalise.values import (
     BadValue,
     is_empty,
@@ -34,7 +33,6 @@ from transforms.normalise.values import (
 log = logging.getLogger(__name__)
 
 USABLE_ID = (VALID, CONVERTED_15)
-_NUMBER_MARK = "\x00"  # prefix of an ID key whose cell held a number
 _SPACE = re.compile(r"\s+")
 _SEX = {"男": "男", "男性": "男", "M": "男", "MALE": "男", "1": "男",
         "女": "女", "女性": "女", "F": "女", "FEMALE": "女", "2": "女"}
@@ -93,8 +91,13 @@ def _parse(kind: str) -> Callable:
 
 
 def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.Array | None,
-                      county: County) -> tuple[dict[str, pa.Array], list[pa.Array]]:
-    """Staging columns from text columns, and the parse errors (one array per column)."""
+                      county: County, names_cache: dict | None = None,
+                      ) -> tuple[dict[str, pa.Array], list[pa.Array]]:
+    """Staging columns from text columns, and the parse errors (one array per column).
+
+    ``names_cache`` (raw name -> (name, pinyin)) is shared by the tables of one run:
+    the same people appear in most tables.
+    """
     out: dict[str, pa.Array] = {}
     errors: list[pa.Array] = []
     for key, column in table.columns.items():
@@ -102,14 +105,12 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
         names = [n for n, _ in column_outputs(key, column.type)]
         types = [ARROW_TYPES[t] for _, t in column_outputs(key, column.type)]
         if column.type == "id":
-            keyed = pc.fill_null(raw, "")
-            if numeric_id is not None:
-                marked = pc.binary_join_element_wise(_NUMBER_MARK, keyed, "")
-                keyed = pc.if_else(pc.fill_null(numeric_id, False), marked, keyed)
-            number, status, birth = per_distinct(keyed, _id, [types[0], types[2], types[3]])
+            # Set-wise in SQL (every ID is distinct); the Python reference for the rest.
+            number, status, birth = normalise_ids(raw, numeric_id, _id_reference)
             out.update(zip(names, (number, _raw(raw), status, birth)))
         elif column.type == "name":
-            name, pinyin = per_distinct(raw, _name, [types[0], types[2]])
+            name, pinyin = _names(raw, [types[0], types[2]],
+                                  {} if names_cache is None else names_cache)
             out.update(zip(names, (name, _raw(raw), pinyin)))
         elif column.type == "township":
             fn = lambda v: (normalise_township(v, county.township_names, county.aliases,
@@ -126,20 +127,34 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
     return out, errors
 
 
-def _id(key: str):
-    from_number = key.startswith(_NUMBER_MARK)
-    result = normalise_id(key[1:] if from_number else key, from_number=from_number)
+def _id_reference(text: str, from_number: bool):
+    result = normalise_id(text, from_number=from_number)
     return result.id_number, result.status, result.birth_date
 
 
-def _name(raw: str | None):
-    name = normalise_name(raw)
-    return name, name_pinyin(name)
+def _names(values: pa.Array, types: list[pa.DataType], cache: dict) -> list[pa.Array]:
+    """Names and their pinyin keys, per distinct name not yet in ``cache`` (one OpenCC
+    call for all of them)."""
+    encoded = pc.dictionary_encode(values)
+    distinct = encoded.dictionary.to_pylist()
+    new = [v for v in distinct if v not in cache]
+    for raw, name in zip(new, normalise_names(new)):
+        cache[raw] = (name, name_pinyin(name))
+    done = [cache[v] for v in distinct]
+    return [pa.array([d[0] for d in done], types[0]).take(encoded.indices),
+            pa.array([d[1] for d in done], types[1]).take(encoded.indices)]
 
 
-@functools.cache
-def _char_pinyin(char: str) -> str:
-    return pinyin_key(char) or ""
+class _CharPinyin(dict):
+    """ord(char) -> its toneless pinyin, filled on first use: a ``str.translate`` table
+    (a C loop over the name instead of a Python join)."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = pinyin_key(chr(code)) or ""
+        return value
+
+
+_CHAR_PINYIN = _CharPinyin()
 
 
 def name_pinyin(name: str | None) -> str | None:
@@ -152,10 +167,13 @@ def name_pinyin(name: str | None) -> str | None:
     """
     if not name:
         return pinyin_key(name)
+    from pypinyin.constants import PHRASES_DICT
+
     n = len(name)
-    if any(name[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1)):
+    if n > 1 and any(name[i:j] in PHRASES_DICT
+                     for i in range(n - 1) for j in range(i + 2, n + 1)):
         return pinyin_key(name)
-    return "".join(_char_pinyin(c) for c in name)
+    return name.translate(_CHAR_PINYIN)
 
 
 def _raw(raw: pa.Array) -> pa.Array:

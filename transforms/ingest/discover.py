@@ -39,6 +39,11 @@ class InboxFile:
     extract_date: dt.date | None  # first day of the extract's date, month or year
     stale: bool
     reason: str | None            # why the file is quarantined whole, found by name alone
+    extract_kind: str | None = None  # 'day', 'month', 'year' (the suffix), None without one
+    age_days: int | None = None      # days from the end of the extract's period to the as-of date
+
+
+EXTRACT_KINDS = {8: "day", 6: "month", 4: "year"}
 
 
 def extract_period(suffix: str) -> tuple[dt.date, dt.date] | None:
@@ -87,13 +92,15 @@ def classify(path: Path, inbox: Path, config: Config, as_of: dt.date) -> InboxFi
     tables = config.sources.tables
     matched = match_table(name.stem, list(tables))
     table = matched[0] if matched else name.stem
-    extract_date, stale = None, False
+    extract_date, stale, kind, age = None, False, None, None
     if matched and matched[1]:
         period = extract_period(matched[1])
         if period:
-            extract_date = period[0]
-            # An extract is stale when even the last day of its period is too old.
-            stale = (as_of - period[1]).days > config.policy.stale_extract_days
+            extract_date, kind = period[0], EXTRACT_KINDS[len(matched[1])]
+            age = (as_of - period[1]).days
+            # An extract is stale when even the last day of its period is too old. A
+            # year's file (contributions_2022) is that year's history, never stale.
+            stale = kind != "year" and age > config.policy.stale_extract_days
         elif matched[1].isdigit():
             log.warning("%s: suffix %s is no date; read as a plain name", file, matched[1])
     if fmt is None:
@@ -106,7 +113,7 @@ def classify(path: Path, inbox: Path, config: Config, as_of: dt.date) -> InboxFi
         reason = WRONG_SOURCE
     else:
         reason = None
-    return InboxFile(path, file, source, table, fmt, extract_date, stale, reason)
+    return InboxFile(path, file, source, table, fmt, extract_date, stale, reason, kind, age)
 
 
 def discover(inbox: Path, config: Config, as_of: dt.date) -> list[InboxFile]:

@@ -8,9 +8,11 @@ memory at a time; every table is replaced inside one transaction.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,7 +21,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms import progress
 from transforms.config import Config, Table
+from transforms.ingest import csv_fast
 from transforms.ingest.columns import normalise_columns, row_reasons
 from transforms.ingest.discover import InboxFile, discover, sha256_of
 from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile, from_arrow, from_grid
@@ -38,6 +42,7 @@ from transforms.ingest.result import (
     files_table,
     quarantine_table,
 )
+from transforms.ingest.retry import with_retry
 from transforms.ingest.staging import (
     arrow_schema,
     duplicate_key,
@@ -57,13 +62,18 @@ def read_raw(found: InboxFile, table: Table) -> RawFile:
     """One readable file as text columns; WholeFileError when it cannot be read."""
     try:
         if found.fmt == "csv":
+            if found.path.stat().st_size >= csv_fast.FAST_MIN_BYTES:
+                try:
+                    return csv_fast.read_csv_fast(found.path, table)
+                except csv_fast.NotFast as exc:
+                    log.info("%s: read by the Python path (%s)", found.file, exc)
             rows, encoding = read_csv_grid(found.path)
             log.debug("%s: %d records, %s", found.file, len(rows), encoding)
             return from_grid(rows, table, typed=False, check_width=True)
         if found.fmt in ("xlsx", "xls"):
             return from_grid(read_excel_grid(found.path), table, typed=True, check_width=False)
         return from_arrow(read_parquet_table(found.path), table)
-    except WholeFileError:
+    except (WholeFileError, OSError):  # OSError: retried by the caller (ingest.retry)
         raise
     except Exception as exc:  # no input may crash the run: an unreadable file is quarantined
         log.exception("%s: unreadable", found.file)
@@ -86,19 +96,25 @@ def _whole_file(found: InboxFile, result: FileResult, reason: str, detail: str =
 
 
 def _count(values: pa.Array) -> Counter:
-    return Counter(values.to_pylist()) if len(values) else Counter()
+    if not len(values):
+        return Counter()
+    counts = pc.value_counts(values)
+    return Counter(dict(zip(counts.field("values").to_pylist(),
+                            counts.field("counts").to_pylist())))
 
 
 class TableStager:
     """Stages the readable files of one table and keeps their accounting."""
 
     def __init__(self, name: str, spec: Table, config: Config,
-                 parts: list[tuple[FileResult, InboxFile, RawFile]]):
+                 parts: list[tuple[FileResult, InboxFile, RawFile]],
+                 names_cache: dict | None = None):
         self.name, self.spec, self.config, self.parts = name, spec, config, parts
         sizes = [raw.columns.num_rows for _, _, raw in parts]
         self.offsets = [sum(sizes[:i]) for i in range(len(sizes))]
         self.n = sum(sizes)
         self.quarantine: list[dict] = []
+        self.names_cache: dict = names_cache if names_cache is not None else {}
         self.duplicates: Counter = Counter()
         self.gx_failed = 0
 
@@ -132,7 +148,8 @@ class TableStager:
         texts = {k: self._concat(lambda f, raw, k=k: raw.text(k)) for k in self.spec.columns}
         numeric = self._concat(lambda f, raw: raw.numeric_id if raw.numeric_id is not None
                                else pa.repeat(False, raw.columns.num_rows))
-        out, errors = normalise_columns(self.spec, texts, numeric, self.config.county)
+        out, errors = normalise_columns(self.spec, texts, numeric, self.config.county,
+                                        self.names_cache)
         reasons = row_reasons(self.spec, out, texts, errors, self.n)
         del texts, numeric, errors  # one table at a time in memory: drop what is done
         # _rid n is the row at position n - 1 of the files concatenated in path order.
@@ -161,11 +178,11 @@ class TableStager:
 
         validation = None
         if staged.num_rows:
-            from expectations.contracts import failing_rows, to_frame
+            from expectations.contracts import failing_rows
 
             runner = runner_factory()
             start = time.perf_counter()
-            validation = runner.validate(self.name, to_frame(staged), as_of)
+            validation = runner.validate(self.name, staged, as_of)
             failing = failing_rows(validation)
             if failing:
                 rids = sorted(failing)
@@ -188,14 +205,28 @@ class TableStager:
 
 
 class _Contracts:
-    """One GX context per run, created only when some table has rows (GX takes ~2 s to load)."""
+    """One GX context per run, created only when some table has rows.
+
+    Importing GX takes 2-7 s (scipy, altair, ...). ``warm_up`` imports it in a
+    background thread while the files are read: reading and normalising run
+    mostly in DuckDB and Arrow, outside the GIL.
+    """
 
     def __init__(self, timings: dict):
-        self.timings, self.runner = timings, None
+        self.timings, self.runner, self._import = timings, None, None
+
+    def warm_up(self) -> None:
+        def load():
+            import great_expectations  # noqa: F401
+
+        self._import = threading.Thread(target=load, name="gx-import", daemon=True)
+        self._import.start()
 
     def __call__(self):
         if self.runner is None:
             start = time.perf_counter()
+            if self._import is not None:
+                self._import.join()
             from expectations.contracts import ContractRunner
 
             self.runner = ContractRunner()
@@ -210,16 +241,27 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     files: list[FileResult] = []
     quarantine: list[dict] = []
     usable: dict[str, list[tuple[FileResult, InboxFile]]] = {t: [] for t in config.sources.tables}
+    retry = config.operations.read_retry.model_dump()
     for found in discover(Path(inbox), config, as_of):
-        result = FileResult(found.file, found.source, found.table, sha256_of(found.path),
-                            found.extract_date, found.stale)
+        try:
+            sha = with_retry(sha256_of, found.path, found.path, **retry)
+        except OSError as exc:
+            sha, found = "", dataclasses.replace(found, reason=CORRUPT_FILE)
+            log.warning("%s: unreadable: %s", found.file, exc)
+        result = FileResult(found.file, found.source, found.table, sha,
+                            found.extract_date, found.stale, age_days=found.age_days,
+                            extract_kind=found.extract_kind)
         files.append(result)
         if found.reason:
             quarantine.append(_whole_file(found, result, found.reason))
         else:
             usable[found.table].append((result, found))
 
+    progress.report("ingest", "found", total=len(files))
     contracts = _Contracts(timings)
+    names_cache: dict = {}  # raw name -> (name, pinyin), across the tables of this run
+    if any(usable.values()):
+        contracts.warm_up()
     tables: dict[str, TableResult] = {}
     validations: dict = {}
     with transaction(con):
@@ -228,16 +270,21 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
             parts = []
             for result, found in usable[name]:
                 try:
-                    raw = read_raw(found, spec)
+                    raw = with_retry(read_raw, found.path, found, spec, **retry)
+                except OSError as exc:
+                    exc = WholeFileError(CORRUPT_FILE, f"read failed: {exc}")
+                    quarantine.append(_whole_file(found, result, exc.reason, exc.detail))
+                    continue
                 except WholeFileError as exc:
                     quarantine.append(_whole_file(found, result, exc.reason, exc.detail))
                     continue
                 result.read = raw.read
+                progress.report("ingest", "file", found.file, rows=raw.read)
                 if raw.unmapped:
                     log.info("%s: columns not used: %s", found.file, ", ".join(raw.unmapped))
                 parts.append((result, found, raw))
             timings["read"] = timings.get("read", 0) + time.perf_counter() - start
-            stager = TableStager(name, spec, config, parts)
+            stager = TableStager(name, spec, config, parts, names_cache)
             staged, validation = stager.stage(con, contracts, as_of, timings)
             stager.account(staged)
             quarantine += stager.quarantine
@@ -246,6 +293,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
             start = time.perf_counter()
             write_staged(con, name, spec, staged)
             timings["write"] = timings.get("write", 0) + time.perf_counter() - start
+            progress.report("ingest", "table", name, rows=staged.num_rows)
             tables[name] = TableResult(name, spec.source, len(parts), staged.num_rows,
                                        validation is not None, stager.gx_failed)
             log.info("%s: %d files, %d rows staged, %d quarantined, %d duplicates", name,

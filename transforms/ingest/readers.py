@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +93,8 @@ def read_excel_grid(path: Path) -> list[list[object]]:
 
 
 def read_parquet_table(path: Path) -> pa.Table:
+    import pyarrow.parquet as pq  # imports pyarrow.fs and ssl (~0.5 s): only when needed
+
     try:
         return pq.read_table(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...

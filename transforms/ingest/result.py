@@ -28,6 +28,8 @@ class FileResult:
     duplicates: int = 0
     status: str = OK
     reason: str | None = None
+    age_days: int | None = None
+    extract_kind: str | None = None
 
     def check(self) -> None:
         """Every row read is accepted, quarantined or dropped as a duplicate."""

@@ -30,7 +30,8 @@ QUARANTINE = [("source", "VARCHAR"), ("table", "VARCHAR"), ("file", "VARCHAR"),
 INGEST_FILES = [("file", "VARCHAR"), ("source", "VARCHAR"), ("table", "VARCHAR"),
                 ("sha256", "VARCHAR"), ("extract_date", "DATE"), ("read", "INTEGER"),
                 ("accepted", "INTEGER"), ("quarantined", "INTEGER"), ("duplicates", "INTEGER"),
-                ("status", "VARCHAR"), ("reason", "VARCHAR"), ("stale", "BOOLEAN")]
+                ("status", "VARCHAR"), ("reason", "VARCHAR"), ("stale", "BOOLEAN"),
+                ("age_days", "INTEGER"), ("extract_kind", "VARCHAR")]
 TABLE_STATUS = [("table", "VARCHAR"), ("source", "VARCHAR"), ("present", "BOOLEAN"),
                 ("files", "INTEGER"), ("rows", "BIGINT"), ("stale", "BOOLEAN")]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 
 from transforms.config import Config
+from transforms.progress import report as report_progress
 from transforms.rules.policy_tables import build_policy_tables, years_in_play
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,11 @@ def start(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
 
 
 def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
-                years: range | None = None, check_contracts: bool = True) -> dict:
+                years: range | None = None, shard: bool = False) -> dict:
     """Run every rule; returns the row count of every list table and of progress.
-    ``years``: the policy years in play, see ``start``. A shard passes
-    ``check_contracts=False``: the gathered lists are checked once, as a local run's."""
+    ``years``: the policy years in play, see ``start``. A shard (``shard=True``,
+    transforms/shard/) neither checks the contracts nor reports its lists: the gather
+    does both once, on the county's lists, as a local run does."""
     from expectations.list_contracts import validate
     from transforms.rules import (
         contribution_issues,
@@ -123,8 +125,12 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
     for module in (deceased_accounts, funeral_grants, contribution_issues, special_groups,
                    lapsed_payers, enterprise_scheme, unenrolled_residents, progress,
                    review_queue):
-        counts.update(module.build(con, ctx))
-    if check_contracts:
+        built = module.build(con, ctx)
+        counts.update(built)
+        if not shard:
+            report_progress("rules", "list", module.__name__.rsplit(".", 1)[-1],
+                            rows=sum(built.values()))
+    if not shard:
         validate(con)  # a broken contract is a bug in the rules: the run stops here
     counts = dict(sorted(counts.items()))
     log.info("lists built: %s", counts)

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from transforms import lists_schema
+from transforms.progress import report as report_progress
 from transforms.shard.store import read_parquet_sql
 from transforms.sqlfile import StepError, ident
 
@@ -70,5 +71,9 @@ def gather(con: duckdb.DuckDBPyConnection, plan) -> dict:
         con.rollback()
         raise StepError(f"rules gather: {exc}") from exc
     validate(con)  # the contracts, once, on the county's lists (as build_lists does)
-    return {t: con.execute(f"select count(*) from {ident(t)}").fetchone()[0]
-            for t in sorted([*lists, progress])}
+    counts = {}
+    for name in lists_schema.OUTPUTS:  # each list on the console, as build_lists reports it
+        table = lists_schema.table(name)
+        counts[table] = con.execute(f"select count(*) from {ident(table)}").fetchone()[0]
+        report_progress("rules", "list", name, rows=counts[table])
+    return dict(sorted(counts.items()))

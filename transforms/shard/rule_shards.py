@@ -168,7 +168,7 @@ def run_task(folder: str, tables: list[str], task: int, config_dir: str, as_of: 
             load_partition(con, base / "in", t, task, order_by="src_table, src_rid, ledger_rid")
         before = _tables(con)
         build_lists(con, load_config(Path(config_dir)), as_of,
-                    years=range(years[0], years[1] + 1), check_contracts=False)
+                    years=range(years[0], years[1] + 1), shard=True)
         made = sorted(_tables(con) - before - set(registry))
         out = base / "out" / str(task)
         rows = {t: write_table(con, t, out / f"{t}.parquet") for t in made}

@@ -113,13 +113,14 @@ def fill_sample(con) -> dict:
          "source_id_number": None, "source_name": "李泗", "score": 0.8333333},
     ])
     insert_rows(con, "progress", [
-        {"township": "北湾镇", "target": 1000, "completed": 900,
+        {"township": "北湾镇", "target": 1000, "completed": 900, "completed_this_week": 30,
          "completion_rate": Decimal("0.9000"), "eligible": 1200, "insured": 1100,
          "participation_rate": Decimal("0.9167"), "gap_to_target": 76},
-        {"township": "未知乡镇", "target": None, "completed": 3, "completion_rate": None,
+        {"township": "未知乡镇", "target": None, "completed": 3, "completed_this_week": 1,
+         "completion_rate": None,
          "eligible": 5, "insured": 2, "participation_rate": Decimal("0.4000"),
          "gap_to_target": 3},
-        {"township": "乌兰镇", "target": 500, "completed": 500,
+        {"township": "乌兰镇", "target": 500, "completed": 500, "completed_this_week": 0,
          "completion_rate": Decimal("1.0000"), "eligible": 100, "insured": 99,
          "participation_rate": Decimal("0.9900"), "gap_to_target": 0},
     ])

@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms import lists_schema
 from transforms.export import ExportError, write_lists
@@ -128,7 +130,7 @@ def test_progress_in_config_order_then_unknown(con, tmp_path, sample, config):
     rows = rows_of(tmp_path / "progress.csv")
     assert [r["township"] for r in rows] == ["北湾镇", "乌兰镇", "未知乡镇"]
     assert rows[0] == {"township": "北湾镇", "target": "1000", "completed": "900",
-                       "completion_rate": "0.9000", "eligible": "1200", "insured": "1100",
+                       "completed_this_week": "30", "completion_rate": "0.9000", "eligible": "1200", "insured": "1100",
                        "participation_rate": "0.9167", "gap_to_target": "76"}
     assert rows[2]["target"] == rows[2]["completion_rate"] == ""
 
@@ -183,3 +185,38 @@ def test_dates_typed_as_timestamps_still_format(con, tmp_path, insert, make_id):
     row = rows_of(tmp_path / "lists" / "funeral_grants.csv")[0]
     assert (row["death_date"], row["grant_amount"]) == ("2023-01-02", "1000.00")
     assert dt.date.fromisoformat(row["death_date"])
+
+
+_TEXTS = st.one_of(st.none(), st.text(max_size=12),
+                   st.sampled_from(["", " ", '"', ",", "\r\n", "=1+2", "-3", "\t", "a\"b", "NULL", "#",
+                                   "1#2", "\\N", "\\"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_TEXTS, _TEXTS, st.one_of(st.none(), st.integers(-10**6, 10**6))),
+                max_size=12))
+def test_copy_writes_the_bytes_csv_writer_wrote(tmp_path_factory, rows):
+    """DuckDB's COPY with our SELECT gives byte for byte the csv.writer output."""
+    import csv
+    import io
+
+    import duckdb
+
+    from transforms.export.csv_lists import ENCODING, LINE_END, _write_table
+    from transforms.export.formatting import select_csv_sql
+
+    out = tmp_path_factory.mktemp("copy")
+    con = duckdb.connect()
+    con.execute("create table t (a varchar, b varchar, n integer)")
+    if rows:
+        con.executemany("insert into t values (?, ?, ?)", rows)
+    cols = ("a", "b", "n")
+    order = "src.a asc nulls last, src.b asc nulls last, src.n asc nulls last"
+    _write_table(con, out, out / "t.csv", "t", cols, lambda c: order)
+    types = {"a": "VARCHAR", "b": "VARCHAR", "n": "INTEGER"}
+    reference = io.StringIO(newline="")
+    writer = csv.writer(reference, lineterminator=LINE_END)
+    writer.writerow(cols)
+    writer.writerows(con.execute(select_csv_sql("t", cols, types, order,
+                                                empty_as_null=False)).fetchall())
+    assert (out / "t.csv").read_bytes() == reference.getvalue().encode(ENCODING)

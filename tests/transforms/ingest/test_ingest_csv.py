@@ -114,3 +114,40 @@ def test_a_tab_separated_export_saved_as_csv_is_read_by_columns(config, inbox, r
     assert csv_delimiter("公民身份号码\t姓名\t性别\n620421197005204004\t张三\t男\n") == "\t"
     # an ID typed with a tab inside a comma-separated file stays comma-separated
     assert csv_delimiter("公民身份号码,姓名,性别\n620421\t197005204004,张三,男\n") == ","
+
+
+@pytest.fixture(autouse=True, params=["python", "duckdb"])
+def csv_reader(request, monkeypatch):
+    """Every case of this module through both CSV paths: DuckDB's reader (with its
+    fallback to the Python reader) must give what the Python reader gives."""
+    from transforms.ingest import csv_fast
+
+    if request.param == "duckdb":
+        monkeypatch.setattr(csv_fast, "FAST_MIN_BYTES", 0)
+    return request.param
+
+
+@pytest.mark.parametrize("quoted_newline", [False, True])
+def test_duckdb_reader_quarantines_field_counts_as_the_python_reader(config, tmp_path,
+                                                                     quoted_newline):
+    """Rows with another field count come out of DuckDB's rejects with the row numbers the
+    Python reader gives; a record over two lines sends the file to the Python reader."""
+    from transforms.ingest.csv_fast import NotFast, read_csv_fast
+    from transforms.ingest.frame import from_grid
+    from transforms.ingest.readers import read_csv_grid
+
+    village = "一组\n二组" if quoted_newline else "一组"
+    rows = [participant(ID1, **{"村（社区）": village}), participant(ID2)[:5],
+            participant(ID2) + ["备注"], participant(ID2)]
+    path = write_csv(tmp_path / "participants.csv", headers(config, "participants"), rows)
+    table = config.sources.tables["participants"]
+    expected = from_grid(read_csv_grid(path)[0], table, typed=False, check_width=True)
+    if quoted_newline:
+        with pytest.raises(NotFast):
+            read_csv_fast(path, table)
+        return
+    got = read_csv_fast(path, table)
+    assert got.row_numbers.to_pylist() == expected.row_numbers.to_pylist() == [1, 4]
+    assert got.mismatched == expected.mismatched
+    assert [n for n, _ in got.mismatched] == [2, 3]
+    assert got.columns.equals(expected.columns) and got.read == expected.read == 4

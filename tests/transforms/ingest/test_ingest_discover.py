@@ -31,16 +31,19 @@ def test_extract_period(suffix, expect):
     assert extract_period(suffix) == expect
 
 
-@pytest.mark.parametrize("name, stale", [
-    ("participants_20261014.csv", False),   # 45 days before 2026-11-28: not yet stale
-    ("participants_20261013.csv", True),    # 46 days
-    ("participants_202610.csv", False),     # the month ends 2026-10-31: 28 days
-    ("participants_2025.csv", True),        # ends 2025-12-31
-    ("participants.csv", False),            # no date: never stale
+@pytest.mark.parametrize("name, stale, kind, age", [
+    ("participants_20261014.csv", False, "day", 45),   # 45 days before 2026-11-28: not yet
+    ("participants_20261013.csv", True, "day", 46),    # 46 days
+    ("participants_202610.csv", False, "month", 28),   # the month ends 2026-10-31
+    ("participants_202609.csv", True, "month", 59),    # ends 2026-09-30
+    ("contributions_2022.csv", False, "year", 1428),   # a year's file is history, never stale
+    ("participants_2026.csv", False, "year", -33),     # the year ends after the as-of date
+    ("participants.csv", False, None, None),           # no date: never stale, no age
+    ("participants_城关.csv", False, None, None),
 ])
-def test_staleness_from_the_end_of_the_extract_period(config, tmp_path, name, stale):
-    path = tmp_path / "pension" / name
-    assert classify(path, tmp_path, config, AS_OF).stale is stale
+def test_staleness_from_the_end_of_the_extract_period(config, tmp_path, name, stale, kind, age):
+    found = classify(tmp_path / "pension" / name, tmp_path, config, AS_OF)
+    assert (found.stale, found.extract_kind, found.age_days) == (stale, kind, age)
 
 
 @pytest.mark.parametrize("rel, reason, table", [
@@ -74,6 +77,10 @@ def test_files_that_feed_no_table_are_in_ingest_files_and_quarantine(config, inb
         "pension/notes.docx": ("quarantined", "unsupported_format", 0),
     }
     assert files["pension/participants_20261001.csv"]["stale"] is True   # 58 days old
+    assert files["pension/participants_20261001.csv"]["age_days"] == 58
+    assert files["pension/participants_20261001.csv"]["extract_kind"] == "day"
+    assert (files["pension/members.csv"]["age_days"], files["pension/members.csv"]["extract_kind"]) \
+        == (None, None)
     assert {(q["file"], q["reason"]) for q in r.quarantine() if q["row"] is None} == {
         ("pension/members.csv", "unknown_table"), ("pension/cremations.csv", "wrong_source"),
         ("pension/notes.docx", "unsupported_format")}

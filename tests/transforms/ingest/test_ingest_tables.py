@@ -39,7 +39,7 @@ def test_every_table_exists_with_its_full_schema_when_nothing_came(config, tmp_p
         ("reason", "VARCHAR"), ("raw", "VARCHAR")]
     assert [c for c, _ in _describe(r.con, "ingest_files")] == [
         "file", "source", "table", "sha256", "extract_date", "read", "accepted", "quarantined",
-        "duplicates", "status", "reason", "stale"]
+        "duplicates", "status", "reason", "stale", "age_days", "extract_kind"]
 
 
 def test_a_run_replaces_the_previous_runs_tables(config, tmp_path, run):

@@ -35,3 +35,12 @@ def test_normalising_a_name_is_idempotent(raw):
 def test_control_characters_are_dropped_from_names():
     assert normalise_name("张\x00三\x07") == "张三"
     assert normalise_name("\x1b阿依·古丽\x7f") == "阿依·古丽"
+
+
+@given(st.lists(st.one_of(st.none(), _names, st.text(max_size=8),
+                          st.sampled_from(["張三豐", "劉德華", "乾隆", "後來", "髮型", "於是"])),
+                max_size=30))
+def test_normalising_many_names_at_once_equals_one_by_one(raws):
+    from transforms.normalise.name import normalise_names
+
+    assert normalise_names(raws) == [normalise_name(r) for r in raws]

@@ -70,12 +70,14 @@ def test_gap_rounds_up(con, ctx, make_id, insert):
                                      {"township": "东湾镇", "year": 2025, "target": 70}])
     _run(con, ctx)
     assert _progress(con, "北湾镇") == {
-        "township": "北湾镇", "target": 70, "completed": 49, "completion_rate": Decimal("0.7000"),
+        "township": "北湾镇", "target": 70, "completed": 49, "completed_this_week": 0,
+        "completion_rate": Decimal("0.7000"),
         "eligible": 101, "insured": 98, "participation_rate": Decimal("0.9703"),
         "gap_to_target": 1}
     # 东湾镇's only target is for 2025: no target, no completion rate
     assert _progress(con, "东湾镇") == {
-        "township": "东湾镇", "target": None, "completed": 0, "completion_rate": None,
+        "township": "东湾镇", "target": None, "completed": 0, "completed_this_week": 0,
+        "completion_rate": None,
         "eligible": 100, "insured": 98, "participation_rate": Decimal("0.9800"),
         "gap_to_target": 0}
 
@@ -90,6 +92,40 @@ def test_gap_uses_the_configured_rate_in_exact_decimals(con, config, make_id):
     row = _progress(con, "五合镇")
     assert (row["eligible"], row["insured"], row["gap_to_target"]) == (300, 243, 0)
     assert row["participation_rate"] == Decimal("0.8100")
+
+
+def test_completed_this_week_counts_first_payments_of_the_last_seven_days(
+        con, ctx, insert):
+    """As-of 2026-06-30, the week is 06-24..06-30. A first paid 06-24 (in), B first paid
+    06-23 and again 06-29 (out: its first payment is older), C paid 06-30 (in), D paid
+    2025-06-28 only (not completed at all), E paid 07-01 (after the as-of date: out)."""
+    people = {k: f"62042119700101{i:03d}" for i, k in enumerate("ABCDE", start=1)}
+    from transforms.normalise.id import check_char
+    people = {k: v[:17] + check_char(v[:17]) for k, v in people.items()}
+    insert(con, "participants", [{"id_number": v, "name": "居民" + k, "township": "北湾镇",
+                                  "enrol_status": "正常参保", "benefit_status": "未领取"}
+                                 for k, v in people.items()])
+    paid = [("A", 2026, dt.date(2026, 6, 24)), ("B", 2026, dt.date(2026, 6, 23)),
+            ("B", 2026, dt.date(2026, 6, 29)), ("C", 2026, dt.date(2026, 6, 30)),
+            ("D", 2025, dt.date(2025, 6, 28)), ("E", 2026, dt.date(2026, 7, 1))]
+    insert(con, "contributions", [{"id_number": people[k], "year": y, "tier": 300,
+                                   "personal_amount": 300, "pay_date": d} for k, y, d in paid])
+    _run(con, ctx)
+    row = _progress(con, "北湾镇")
+    assert (row["completed"], row["completed_this_week"]) == (4, 2)
+
+
+def test_participation_rate_never_rounds_up_to_the_target_while_a_gap_remains(
+        con, ctx, make_id):
+    """20000 eligible, 19599 insured: 0.97995 rounds half up to 0.9800, but
+    ceil(0.98 x 20000) = 19600 > 19599, so the gap is 1 and the rate reads 0.9799."""
+    for block in range(20):  # 20 birth dates x 1000 people; the last block 599 insured
+        _township(con, make_id, "北湾镇", 1000, 599 if block == 19 else 1000,
+                  f"1980{block // 10 + 1:02d}{block % 10 + 10:02d}")
+    _run(con, ctx)
+    row = _progress(con, "北湾镇")
+    assert (row["eligible"], row["insured"], row["gap_to_target"]) == (20000, 19599, 1)
+    assert row["participation_rate"] == Decimal("0.9799")
 
 
 def test_one_row_per_configured_township_in_config_order(con, ctx, config):

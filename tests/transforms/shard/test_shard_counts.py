@@ -26,6 +26,13 @@ COMPARED = ("match_links", "match_review", "skipped_checks",
             *(lists_schema.table(name) for name in lists_schema.OUTPUTS))
 
 
+def every_table(con) -> list[str]:
+    """Every table the run left: the later steps (cases, export) read intermediate ones
+    too (death_records, rule_ledger, ...), so all must equal a local run's."""
+    return sorted(r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where not temporary").fetchall())
+
+
 def table(con, name):
     """A table as (column types, rows in a total order)."""
     types = [(r[0], r[1]) for r in con.execute(f"describe {name}").fetchall()]
@@ -56,7 +63,7 @@ def local_and_sharded(base: Path, staged_file: Path, as_of, config, shard_counts
             match_all_sharded(con, config, DEFAULT_CONFIG_DIR, base / f"scratch{n}" / "a", n)
             build_lists_sharded(con, config, DEFAULT_CONFIG_DIR, as_of,
                                 base / f"scratch{n}" / "b", n)
-        runs[n or "local"] = {t: table(con, t) for t in COMPARED}
+        runs[n or "local"] = {t: table(con, t) for t in every_table(con)}
         con.close()
     return runs
 
@@ -81,8 +88,10 @@ def county(tmp_path_factory, config):
 def assert_same(runs):
     local = runs.pop("local")
     assert sum(len(rows) for _, rows in local.values()) > 0
+    assert set(COMPARED) <= set(local)
     for n, got in runs.items():
-        for name in COMPARED:
+        assert sorted(got) == sorted(local), f"other tables at {n} shards"
+        for name in local:
             assert got[name][0] == local[name][0], f"{name}: column types differ at {n} shards"
             assert got[name][1] == local[name][1], f"{name}: rows differ at {n} shards"
 

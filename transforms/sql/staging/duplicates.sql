@@ -7,15 +7,35 @@
 -- files are dropped. The file holding the most copies of a row keeps all of them
 -- (the first such file by path on a tie); its copies in other files are dropped,
 -- so a double payment survives whichever file name sorts first.
+-- Most rows are unique: only rows whose key hash repeats go through the windows (a
+-- hash collision only adds a candidate; the windows compare the keys themselves).
 with keyed as (
     select _rid, _file, _row,
            row(*columns(* exclude (_rid, _file, _row))) as _key
     from staged_rows
 ),
 
+hashed as (
+    select *, hash(_key) as _hash
+    from keyed
+),
+
+repeated as (
+    select _hash
+    from hashed
+    group by _hash
+    having count(*) > 1
+),
+
+candidates as (
+    select _rid, _file, _row, _key
+    from hashed
+    where _hash in (select _hash from repeated)
+),
+
 counted as (
     select *, count(*) over (partition by _key, _file) as copies_in_file
-    from keyed
+    from candidates
 ),
 
 ranked as (

@@ -1,0 +1,103 @@
+"""The reconciliation's stages in one process without Prefect, timed one by one.
+
+    python -m benchmarks.bench_stages INBOX WAREHOUSE OUT AS_OF
+
+Prints one JSON object: wall seconds per stage (and ingest's own steps), rows per
+stage, the bare DuckDB join of the staged ID columns against the exact-ID step,
+and the peak RSS. Run by ``benchmarks.bench_scale`` in a fresh process.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+CPU: dict[str, float] = {}  # CPU seconds (all threads) per stage: steadier on a busy machine
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(figures: dict, name: str, fn, *args):
+    start, cpu = time.perf_counter(), _cpu()
+    value = fn(*args)
+    figures[name] = round(time.perf_counter() - start, 3)
+    CPU[name] = round(_cpu() - cpu, 3)
+    return value
+
+
+def _exact_id_against_bare_join(con, config) -> dict:
+    """The exact-ID step on the staged tables, and the plain join it rests on."""
+    from transforms.match import engine, inputs
+    from transforms.sqlfile import materialise, run_sql
+
+    for macro in engine._MACROS:
+        run_sql(con, "matching/" + macro)
+    inputs.create_raw_inputs(con, config)
+    engine.create_ledger_view(con)
+    materialise(con, "matching/sources", "_match_src")
+    materialise(con, "matching/ledger", "_match_ledger")
+    scores = {f"score_{k}": v for k, v in config.matching.scores.model_dump().items()}
+    start = time.perf_counter()
+    [(pairs,)] = con.execute(
+        "select count(*) from _match_src s join _match_ledger l on l.id_number = s.id_number "
+        "where s.id_status in ('valid', 'converted_15')").fetchall()
+    bare = time.perf_counter() - start
+    start = time.perf_counter()
+    rows = materialise(con, "matching/id_exact", "_bench_dec_id", scores)
+    exact = time.perf_counter() - start
+    [(src,)] = con.execute("select count(*) from _match_src").fetchall()
+    [(ledger,)] = con.execute("select count(*) from _match_ledger").fetchall()
+    for table in ("_bench_dec_id", "_match_src", "_match_ledger", "_match_src_raw",
+                  "_match_ledger_raw"):
+        con.execute(f"drop table if exists {table}")
+    return {"source_rows": src, "ledger_rows": ledger, "pairs": pairs, "decisions": rows,
+            "bare_join_seconds": round(bare, 3), "exact_id_seconds": round(exact, 3),
+            "ratio": round(exact / bare, 2) if bare else None}
+
+
+def main() -> None:
+    inbox, warehouse, out, as_of = (Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]),
+                                    dt.date.fromisoformat(sys.argv[4]))
+    figures: dict = {"stages": {}, "rows": {}}
+    stages = figures["stages"]
+    start = time.perf_counter()
+    import duckdb
+
+    from transforms.config import load_config
+    from transforms.export import write_lists, write_township_workbooks
+    from transforms.ingest import ingest, write_data_docs
+    from transforms.match import match_all
+    from transforms.rules import build_lists
+    stages["imports"] = round(time.perf_counter() - start, 3)
+    config = load_config()
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    result = _timed(stages, "ingest", ingest, con, inbox, config, as_of)
+    figures["ingest_steps"] = result.timings
+    _timed(stages, "data_docs", write_data_docs, result, out)
+    figures["rows"]["read"] = sum(f.read for f in result.files)
+    figures["rows"]["staged"] = sum(t.rows for t in result.tables.values())
+    figures["rows"]["quarantined"] = result.quarantined_rows
+    figures["exact_id"] = _exact_id_against_bare_join(con, config)
+    counts = _timed(stages, "match", match_all, con, config)
+    figures["rows"]["links"] = sum(sum(c["links"].values()) for c in counts.values())
+    lists = _timed(stages, "rules", build_lists, con, config, as_of)
+    figures["rows"]["lists"] = lists
+    _timed(stages, "export_csv", lambda: write_lists(con, out, county=config.county))
+    _timed(stages, "export_workbooks", lambda: write_township_workbooks(
+        con, out, config.county, as_of, mask_ids=True, target_rate=config.policy.target_rate))
+    stages["total"] = round(time.perf_counter() - start, 3)
+    figures["cpu_seconds"] = CPU
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    con.close()
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
