@@ -1,9 +1,10 @@
-"""``--executor dask`` on a LocalCluster of 2 workers: the lists and progress.csv of the
-local run, byte for byte; a dead worker fails the run and its task run."""
+"""``--executor dask`` on a LocalCluster of 2 workers: the lists, progress and the
+workbooks of the local run, byte for byte; a dead worker fails the run and its task run;
+every worker talks to the flow's one Prefect API. (The committed sample's golden digests
+through the sharded steps: test_cli_dask.py; 1, 2 and 7 shards: tests/transforms/shard.)"""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -13,7 +14,6 @@ import duckdb
 import pytest
 
 from tests.conftest import AS_OF
-from tests.golden.golden import DIGESTS, SAMPLE_AS_OF, list_digests
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,34 +27,9 @@ def _outputs(out: Path) -> dict[str, str]:
             for p in files}
 
 
-def test_sample_on_a_local_cluster_gives_the_golden_lists(tmp_path, prefect_harness):
-    from flows.sharded import DaskOptions, run
-
-    out = tmp_path / "out"
-    result = run(DaskOptions(workers=2), inbox=ROOT / "data" / "sample" / "inbox", out=out,
-                 as_of=SAMPLE_AS_OF, warehouse=tmp_path / "w.duckdb")
-    want = json.loads(DIGESTS.read_text(encoding="utf-8"))["sample"]
-    assert list_digests(out) == want  # the digests of the local run
-    assert result["counts"]["list_deceased_accounts"] > 0
-    cluster = result["cluster"]
-    assert cluster["kind"] == "LocalCluster" and cluster["workers"] == 2
-    assert cluster["address"].startswith("tcp://")
-    assert not list(tmp_path.glob(".out.shards-*"))  # scratch removed
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    import dask
-    from distributed import LocalCluster
-
-    # one death is enough to give up (the default retries a task 3 times elsewhere)
-    with (dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-          LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c):
-        yield c.scheduler_address
-
-
-def test_synthetic_county_on_an_existing_scheduler_equals_the_local_run(
-        tmp_path, config, prefect_harness, cluster):
+def test_synthetic_county_on_a_local_cluster_of_2_workers_equals_the_local_run(
+        tmp_path, config, prefect_harness):
+    """The LocalCluster the run starts and stops: lists, progress, workbooks identical."""
     from flows.recon import recon_flow
     from flows.sharded import DaskOptions, run
     from synth import generate
@@ -68,10 +43,26 @@ def test_synthetic_county_on_an_existing_scheduler_equals_the_local_run(
     con.close()
     shutil.copy(tmp_path / "l.duckdb", tmp_path / "d.duckdb")
     recon_flow(inbox=inbox, out=tmp_path / "local", as_of=AS_OF, warehouse=tmp_path / "l.duckdb")
-    run(DaskOptions(address=cluster, shards=3), inbox=inbox, out=tmp_path / "dask", as_of=AS_OF,
-        warehouse=tmp_path / "d.duckdb")
+    result = run(DaskOptions(workers=2, shards=3), inbox=inbox, out=tmp_path / "dask",
+                 as_of=AS_OF, warehouse=tmp_path / "d.duckdb")
     local, sharded = _outputs(tmp_path / "local"), _outputs(tmp_path / "dask")
     assert len(local) > 10 and sharded == local
+    cluster = result["cluster"]
+    assert cluster["kind"] == "LocalCluster" and cluster["workers"] == 2
+    assert cluster["address"].startswith("tcp://") and cluster["shards"] == 3
+    assert result["counts"]["list_lapsed_payers"] > 0
+    assert not list(tmp_path.glob(".dask.*"))  # scratch and staging removed
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    import dask
+    from distributed import LocalCluster
+
+    # one death is enough to give up (the default retries a task 3 times elsewhere)
+    with (dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+          LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c):
+        yield c.scheduler_address
 
 
 @pytest.mark.parametrize("seconds", [0, 2], ids=["at-once", "while-running"])
