@@ -201,6 +201,7 @@ def _run_sharded(recon, api: str, temporary: bool, address: str | None, workers:
     from flows.pipeline import StepFailed
 
     with contextlib.ExitStack() as stack:
+        recon.current = "dask"  # what the audit line of a failure names
         try:
             flow, cluster = stack.enter_context(sharded.on_cluster(
                 recon, sharded.DaskOptions(address=address, workers=workers), api, temporary))

@@ -107,3 +107,21 @@ def test_a_failed_shard_exits_1_with_one_line_naming_step_and_shard(
     assert not (tmp_path / "o").exists() and not list(tmp_path.glob(".o.*"))
     run = _audit(tmp_path)
     assert run["outcome"] == "failed" and run["step"] == "rules" and run["exit_code"] == 1
+
+
+@pytest.mark.e2e
+def test_a_scheduler_that_does_not_answer_is_one_line_exit_1_and_nothing_published(
+        tmp_path, prefect_harness):
+    import dask
+
+    (tmp_path / "in").mkdir()
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        result = runner.invoke(app, ["run", "--inbox", str(tmp_path / "in"), "--out",
+                                     str(tmp_path / "o"), "--warehouse", str(tmp_path / "w.duckdb"),
+                                     "--executor", "dask", "--dask-address", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1, result.output
+    assert "failed: step dask failed: OSError: Timed out trying to connect to tcp://127.0.0.1:9" \
+        in result.output
+    assert not (tmp_path / "o").exists() and not list(tmp_path.glob(".o.*"))
+    run = _audit(tmp_path)
+    assert run["outcome"] == "failed" and run["step"] == "dask"
