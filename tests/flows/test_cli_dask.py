@@ -113,6 +113,7 @@ def test_a_failed_shard_exits_1_with_one_line_naming_step_and_shard(
 def test_a_scheduler_that_does_not_answer_is_one_line_exit_1_and_nothing_published(
         tmp_path, prefect_harness):
     import dask
+    import distributed  # noqa: F401  (its defaults loaded first: set() restores them after)
 
     (tmp_path / "in").mkdir()
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
