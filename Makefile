@@ -14,7 +14,7 @@ DEMO_SEED ?= 7
 RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
            $(if $(WAREHOUSE),--warehouse $(WAREHOUSE)) $(if $(OUT),--out $(OUT))
 
-.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-synth bench-dask check clean
+.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-link bench-embedded bench-synth bench-dask check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,13 +45,19 @@ bench: setup ## scale benchmark: 0.5 M and 2 M people, per stage, writes benchma
 	$(PY) -m benchmarks.bench_scale --people 500000 2000000
 
 bench-province: setup ## scale benchmark: a province of 25 M people, into benchmarks/results/scale.json
-	$(PY) -m benchmarks.bench_scale --people 25000000 --no-startup
+	$(PY) -m benchmarks.bench_scale --people 25000000 --no-startup --no-recon-run --memory-limit-gb 16 $(if $(KEEP),--keep $(KEEP)) $(if $(SCRATCH),--tmp $(SCRATCH))
 
 bench-run: setup ## one synthetic county through the flow, writes benchmarks/results/run.json
 	$(PY) -m benchmarks.bench_run
 
 bench-startup: setup ## start-up of recon --help and recon run (empty inbox, sample), writes benchmarks/results/startup.json
 	$(PY) -m benchmarks.bench_startup $(if $(PREFECT_API_URL),--server $(PREFECT_API_URL))
+
+bench-link: setup ## the link task: recon run (fresh process) against Splink train + predict, writes benchmarks/results/link.json
+	$(PY) -m benchmarks.bench_link $(if $(KEEP),--keep $(KEEP))
+
+bench-embedded: setup ## the acceptance county inside 300,000 synthetic people: lists exact? recon run seconds; writes benchmarks/results/embedded.json
+	$(PY) -m benchmarks.bench_embedded $(if $(KEEP),--keep $(KEEP))
 
 bench-match: setup ## matching accuracy and speed against ground truth and Splink
 	$(PY) -m benchmarks.bench_match

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,21 +31,73 @@ RECON = str(Path(sys.executable).with_name("recon"))
 SAMPLE = ROOT / "data" / "sample" / "inbox"
 
 
-def _rss_of(cmd: list[str]) -> dict:
-    """Like ``timed``, reaping the child ourselves so its rusage is its own."""
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # fields[1]: ppid
+        rss[pid] = int(fields[21])  # pages
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _mem_available_mb() -> float:
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+    return float("inf")
+
+
+def _rss_of(cmd: list[str], limit_gb: float | None = None, reserve_gb: float = 1.5,
+            check: bool = True) -> dict:
+    """Run ``cmd`` as a fresh process and reap it ourselves, so its rusage is its own.
+
+    With ``limit_gb`` a watchdog samples the resident memory of the process tree
+    every half second and stops it (SIGKILL) above the limit, or when the machine
+    has less than ``reserve_gb`` available (it is shared: the benchmark must not
+    push the kernel into killing someone else's process). ``status`` says which.
+    """
     start = time.perf_counter()
+    status, tree_peak = "ok", 0.0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=ROOT,
+                                start_new_session=True)
+        while True:
+            pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG if limit_gb else 0)
+            if pid:
+                break
+            tree_peak = max(tree_peak, _tree_rss_mb(proc.pid))
+            if tree_peak > limit_gb * 1024 or _mem_available_mb() < reserve_gb * 1024:
+                status = ("over_memory_limit" if tree_peak > limit_gb * 1024
+                          else "stopped_machine_memory_low")
+                os.killpg(proc.pid, signal.SIGKILL)  # the tree: a Prefect server too
+            time.sleep(0.5)
+        proc.returncode = os.waitstatus_to_exitcode(wait_status)
         wall = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    if proc.returncode:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-3000:]}")
+    if proc.returncode and status == "ok":
+        status = "failed"
+    if status != "ok" and check:
+        raise RuntimeError(f"{' '.join(cmd)} {status} ({proc.returncode}):\n{stderr[-3000:]}")
     return {"seconds": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024),
-            "stdout": stdout}
+            "tree_peak_rss_mb": round(tree_peak) or None, "status": status,
+            "stdout": stdout, "stderr_tail": stderr[-4000:]}
 
 
 def startup(base: Path, as_of: str) -> dict:
@@ -61,29 +114,60 @@ def startup(base: Path, as_of: str) -> dict:
     return figures
 
 
-def county(base: Path, people: int, seed: int, as_of: str) -> dict:
-    inbox, truth = base / f"inbox{people}", base / f"inbox{people}.truth"
-    synth = _rss_of([RECON, "synth", "--people", str(people), "--seed", str(seed),
-                     "--as-of", as_of, "--out", str(inbox), "--truth", str(truth)])
-    entry: dict = {"people": people, "seed": seed, "as_of": as_of,
-                   "synth": {k: synth[k] for k in ("seconds", "peak_rss_mb")},
-                   "inbox_mb": round(sum(p.stat().st_size for p in inbox.rglob("*")
-                                         if p.is_file()) / 2**20, 1)}
+def county(base: Path, people: int, seed: int, as_of: str, keep: Path | None = None,
+           limit_gb: float | None = None, recon_run: bool = True) -> dict:
+    """One county: synthesise it (or reuse ``keep`` when it already holds this
+    county), the stages without Prefect, then ``recon run`` as a fresh process."""
+    folder = keep or base
+    inbox, truth = folder / f"inbox{people}", folder / f"inbox{people}.truth"
+    entry: dict = {"people": people, "seed": seed, "as_of": as_of}
+    marker = folder / f"inbox{people}.synth.json"
+    if keep and marker.is_file() and inbox.is_dir() and truth.is_dir():
+        entry["synth"] = {**json.loads(marker.read_text()), "reused": True}
+    else:
+        synth = _rss_of([RECON, "synth", "--people", str(people), "--seed", str(seed),
+                         "--as-of", as_of, "--out", str(inbox), "--truth", str(truth)])
+        entry["synth"] = {k: synth[k] for k in ("seconds", "peak_rss_mb", "tree_peak_rss_mb")}
+        if keep:
+            marker.write_text(json.dumps(entry["synth"]))
+    entry["inbox_mb"] = round(sum(p.stat().st_size for p in inbox.rglob("*")
+                                  if p.is_file()) / 2**20, 1)
+    if limit_gb:
+        entry["memory_limit_gb"] = limit_gb
     stages = _rss_of([sys.executable, "-m", "benchmarks.bench_stages", str(inbox),
-                      str(base / f"stages{people}.duckdb"), str(base / f"stages{people}"), as_of])
-    entry["without_prefect"] = json.loads(stages["stdout"].strip().splitlines()[-1])
-    entry["without_prefect"]["wall_seconds"] = stages["seconds"]
-    (base / f"stages{people}.duckdb").unlink()
+                      str(base / f"stages{people}.duckdb"), str(base / f"stages{people}"), as_of],
+                     limit_gb=limit_gb, check=False)
+    if stages["status"] == "ok":
+        entry["without_prefect"] = json.loads(stages["stdout"].strip().splitlines()[-1])
+        entry["without_prefect"]["wall_seconds"] = stages["seconds"]
+    else:  # where it stood when it stopped: its last progress lines
+        entry["without_prefect"] = {
+            "status": stages["status"], "wall_seconds": stages["seconds"],
+            "peak_rss_mb": stages["peak_rss_mb"], "tree_peak_rss_mb": stages["tree_peak_rss_mb"],
+            "last_lines": stages["stderr_tail"].strip().splitlines()[-12:]}
+    (base / f"stages{people}.duckdb").unlink(missing_ok=True)
+    shutil.rmtree(base / f"stages{people}", ignore_errors=True)
+    if recon_run and stages["status"] == "ok":
+        entry["recon_run"] = _recon_run(base, people, inbox, truth, as_of, limit_gb)
+    if not keep:
+        shutil.rmtree(inbox)
+    return entry
+
+
+def _recon_run(base: Path, people: int, inbox: Path, truth: Path, as_of: str,
+               limit_gb: float | None) -> dict:
     out = base / f"out{people}"
     run = _rss_of([RECON, "run", "--inbox", str(inbox), "--out", str(out), "--as-of", as_of,
-                   "--warehouse", str(base / f"run{people}.duckdb")])
+                   "--warehouse", str(base / f"run{people}.duckdb")], limit_gb=limit_gb)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     from synth.compare import compare_lists
 
     scores = compare_lists(out, truth)
     rows_read = sum(i["read"] for i in manifest["inputs"])
-    entry["recon_run"] = {
-        "seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"], "rows_read": rows_read,
+    (base / f"run{people}.duckdb").unlink(missing_ok=True)
+    return {
+        "seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"],
+        "tree_peak_rss_mb": run["tree_peak_rss_mb"], "rows_read": rows_read,
         "rows_per_second": round(rows_read / run["seconds"]), "steps": manifest["timings"],
         "outside_steps_seconds": round(run["seconds"] - sum(
             v for k, v in manifest["timings"].items() if isinstance(v, (int, float))), 2),
@@ -92,14 +176,19 @@ def county(base: Path, people: int, seed: int, as_of: str) -> dict:
         "accuracy": {n: {k: s[k] for k in ("truth", "got", "precision", "recall")}
                      for n, s in scores.items()},
     }
-    shutil.rmtree(inbox)
-    return entry
 
 
 def _print(entry: dict) -> None:
     wp = entry["without_prefect"]
-    print(f"\n{entry['people']:,} people, {wp['rows']['read']:,} rows read, "
-          f"inbox {entry['inbox_mb']} MB, synth {entry['synth']['seconds']} s")
+    print(f"\n{entry['people']:,} people, inbox {entry['inbox_mb']} MB, "
+          f"synth {entry['synth']['seconds']} s")
+    if wp.get("status"):
+        print(f"  stages without Prefect: {wp['status']} after {wp['wall_seconds']} s, "
+              f"peak RSS {wp['tree_peak_rss_mb']} MB; last lines:")
+        for line in wp["last_lines"]:
+            print("   ", line)
+        return
+    print(f"  {wp['rows']['read']:,} rows read")
     for name, seconds in wp["stages"].items():
         print(f"  {name:<18}{seconds:8.2f} s")
     for name, seconds in wp["ingest_steps"].items():
@@ -107,9 +196,18 @@ def _print(entry: dict) -> None:
     e = wp["exact_id"]
     print(f"  bare join {e['bare_join_seconds']} s, exact-ID step {e['exact_id_seconds']} s "
           f"(ratio {e['ratio']}), peak RSS {wp['peak_rss_mb']} MB")
-    r = entry["recon_run"]
-    print(f"  recon run {r['seconds']} s ({r['outside_steps_seconds']} s outside the steps), "
-          f"peak RSS {r['peak_rss_mb']} MB, lists exact: {r['lists_exact']}")
+    r = entry.get("recon_run")
+    if r:
+        print(f"  recon run {r['seconds']} s ({r['outside_steps_seconds']} s outside the steps), "
+              f"peak RSS {r['peak_rss_mb']} MB, lists exact: {r['lists_exact']}")
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def main() -> None:
@@ -119,21 +217,37 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-11-28")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--no-recon-run", action="store_true",
+                        help="only the stages without Prefect (the province: a second run "
+                             "of the same size through Prefect would double the hour)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep (and reuse) the synthetic inboxes in this folder")
+    parser.add_argument("--memory-limit-gb", type=float, default=None,
+                        help="stop a run whose process tree holds more than this (budget)")
+    parser.add_argument("--tmp", type=Path, default=None, help="scratch folder (warehouses)")
     args = parser.parse_args()
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else {}
     results["machine"] = {"cpus": os.cpu_count(),
                           "memory_gb": round(os.sysconf("SC_PAGE_SIZE")
-                                             * os.sysconf("SC_PHYS_PAGES") / 2**30),
-                          "load_average_at_start": os.getloadavg()[0],
-                          "date": dt.date.today().isoformat()}
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+                                             * os.sysconf("SC_PHYS_PAGES") / 2**30)}
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-scale-", dir=args.tmp) as tmp:
         base = Path(tmp)
         if not args.no_startup:
             results["startup_seconds"] = startup(base, args.as_of)
+            results["startup_measured"] = {"date": dt.date.today().isoformat(),
+                                           "commit": _commit(),
+                                           "load_average": round(os.getloadavg()[0], 2)}
             print("start-up:", results["startup_seconds"])
         counties = results.setdefault("counties", {})
         for people in args.people:
-            entry = county(base, people, args.seed, args.as_of)
+            load = round(os.getloadavg()[0], 2)
+            entry = county(base, people, args.seed, args.as_of, keep=args.keep,
+                           limit_gb=args.memory_limit_gb, recon_run=not args.no_recon_run)
+            entry["measured"] = {"date": dt.date.today().isoformat(), "commit": _commit(),
+                                 "load_average_start": load,
+                                 "load_average_end": round(os.getloadavg()[0], 2)}
             counties[str(people)] = entry
             _print(entry)
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,11 @@
 
     python -m benchmarks.bench_stages INBOX WAREHOUSE OUT AS_OF
 
-Prints one JSON object: wall seconds per stage (and ingest's own steps), rows per
-stage, the bare DuckDB join of the staged ID columns against the exact-ID step,
-and the peak RSS. Run by ``benchmarks.bench_scale`` in a fresh process.
+Runs the product's own steps (``flows.pipeline``, as ``recon run`` does, without the
+Prefect API) and prints one JSON object: wall and CPU seconds per step (and ingest's
+own steps), rows per stage, the bare DuckDB join of the staged ID columns against the
+exact-ID step, and the peak RSS; progress lines on stderr. Run by
+``benchmarks.bench_scale`` in a fresh process.
 """
 from __future__ import annotations
 
@@ -23,7 +25,24 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+T0 = time.perf_counter()
+
+
+def _mark(text: str) -> None:
+    """A progress line on stderr (seconds since start, peak RSS): what the caller
+    keeps when this process is stopped before it prints its figures."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"[{time.perf_counter() - T0:8.1f} s, peak {peak:7.0f} MB] {text}", file=sys.stderr,
+          flush=True)
+
+
+def _on_event(event) -> None:
+    if event.what in ("file", "table"):
+        _mark(f"{event.step} {event.what} {event.name} ({event.rows:,} rows)")
+
+
 def _timed(figures: dict, name: str, fn, *args):
+    _mark(f"stage {name} starts")
     start, cpu = time.perf_counter(), _cpu()
     value = fn(*args)
     figures[name] = round(time.perf_counter() - start, 3)
@@ -62,40 +81,41 @@ def _exact_id_against_bare_join(con, config) -> dict:
 
 
 def main() -> None:
+    """The product's own steps (``flows.pipeline``: lock, ingest, match, rules, cases,
+    export, publish) as ``recon run`` runs them, without Prefect, timed one by one."""
     inbox, warehouse, out, as_of = (Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]),
                                     dt.date.fromisoformat(sys.argv[4]))
     figures: dict = {"stages": {}, "rows": {}}
     stages = figures["stages"]
     start = time.perf_counter()
-    import duckdb
-
+    from flows.pipeline import Reconciliation, RunRequest, run_steps
+    from transforms import progress
     from transforms.config import load_config
-    from transforms.export import write_lists, write_township_workbooks
-    from transforms.ingest import ingest, write_data_docs
-    from transforms.match import match_all
-    from transforms.rules import build_lists
+
     stages["imports"] = round(time.perf_counter() - start, 3)
     config = load_config()
-    out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse))
-    result = _timed(stages, "ingest", ingest, con, inbox, config, as_of)
-    figures["ingest_steps"] = result.timings
-    _timed(stages, "data_docs", write_data_docs, result, out)
-    figures["rows"]["read"] = sum(f.read for f in result.files)
-    figures["rows"]["staged"] = sum(t.rows for t in result.tables.values())
-    figures["rows"]["quarantined"] = result.quarantined_rows
-    figures["exact_id"] = _exact_id_against_bare_join(con, config)
-    counts = _timed(stages, "match", match_all, con, config)
-    figures["rows"]["links"] = sum(sum(c["links"].values()) for c in counts.values())
-    lists = _timed(stages, "rules", build_lists, con, config, as_of)
-    figures["rows"]["lists"] = lists
-    _timed(stages, "export_csv", lambda: write_lists(con, out, county=config.county))
-    _timed(stages, "export_workbooks", lambda: write_township_workbooks(
-        con, out, config.county, as_of, mask_ids=True, target_rate=config.policy.target_rate))
+    request = RunRequest(inbox=inbox, as_of=as_of, config=config, out=out, warehouse=warehouse,
+                         command="bench_stages")
+
+    def step(name, fn):
+        _timed(stages, name, fn)
+        if name == "ingest":  # the floor of the exact-ID step, on the staged tables
+            result = run.ingested
+            figures["ingest_steps"] = result.timings
+            figures["rows"]["read"] = sum(f.read for f in result.files)
+            figures["rows"]["staged"] = sum(t.rows for t in result.tables.values())
+            figures["rows"]["quarantined"] = result.quarantined_rows
+            _mark("exact-ID floor")
+            figures["exact_id"] = _exact_id_against_bare_join(run.con, config)
+
+    with progress.listening(_on_event), Reconciliation(request) as run:
+        result = run_steps(run, step)
+    stages["data_docs"] = run.timings.get("data_docs")
+    figures["rows"]["links"] = result["summaries"]["match"]["links"]
+    figures["rows"]["lists"] = result["counts"]
     stages["total"] = round(time.perf_counter() - start, 3)
     figures["cpu_seconds"] = CPU
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    con.close()
     print(json.dumps(figures, ensure_ascii=False))
 
 

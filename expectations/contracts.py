@@ -98,9 +98,11 @@ def suite_columns(suite) -> list[str]:
     return found
 
 
-def to_frame(table: pa.Table, columns: list[str] | None = None) -> pd.DataFrame:
+def to_frame(table: pa.Table, columns: list[str] | None = None,
+             keep: pa.Array | None = None) -> pd.DataFrame:
     """Staged rows as the suites see them: ``_rid`` and the ``columns`` they read (all
-    when None), money as float64 and dates as ``date_number`` float64.
+    when None), money as float64 and dates as ``date_number`` float64; only the rows
+    where ``keep`` holds (all when None).
 
     GX evaluates between and pair expectations vectorised only on numpy numbers
     (datetime64[ms] goes through a Python ``map`` per value), and it hashes the
@@ -111,6 +113,9 @@ def to_frame(table: pa.Table, columns: list[str] | None = None) -> pd.DataFrame:
 
     names = table.column_names if columns is None else \
         [INDEX_COLUMN, *[c for c in columns if c != INDEX_COLUMN and c in table.column_names]]
+    table = table.select(names)
+    if keep is not None and not pc.all(keep).as_py():
+        table = table.filter(keep)
     arrays = []
     for name in names:
         column = table.column(name)
@@ -153,6 +158,20 @@ def reason_of(result) -> str:
     return f"{kind}:{columns}" if columns else kind
 
 
+def skip_batch_fingerprint() -> None:
+    """No md5 fingerprint of every staged frame (GX hashes the whole frame twice per
+    validation, ~1 s per million rows). It is only a batch marker, which our data docs
+    never show (the files' sha256 are in ingest_files); GX itself skips it for frames
+    above ``HASH_THRESHOLD`` bytes. tests/expectations pin that the setting still exists
+    and still has that effect."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    if not hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
+        raise ContractError("great_expectations changed: pandas_execution_engine."
+                            "HASH_THRESHOLD is gone (expectations/contracts.py)")
+    pandas_execution_engine.HASH_THRESHOLD = 0
+
+
 class ContractRunner:
     """Validates staged dataframes against their suites in one ephemeral GX context."""
 
@@ -160,14 +179,16 @@ class ContractRunner:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        skip_batch_fingerprint()
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._source = self._context.data_sources.add_pandas("staging")
         self._batches: dict[str, Any] = {}
 
-    def validate(self, table: str, rows: pa.Table,
-                 as_of: dt.date) -> ExpectationSuiteValidationResult | None:
-        """The validation result of ``table``'s suite on ``rows`` (None without a suite)."""
+    def validate(self, table: str, rows: pa.Table, as_of: dt.date,
+                 keep: pa.Array | None = None) -> ExpectationSuiteValidationResult | None:
+        """The validation result of ``table``'s suite on ``rows`` (those where ``keep``
+        holds, when given; None without a suite)."""
         import pyarrow as pa
 
         suite = load_suite(table)
@@ -175,7 +196,7 @@ class ContractRunner:
             log.warning("no data contract for %s", table)
             return None
         columns = suite_columns(suite)
-        frame = to_frame(rows, columns)
+        frame = to_frame(rows, columns, keep)
         dates = {f.name for f in rows.schema if f.name in columns and pa.types.is_date(f.type)}
         if table not in self._batches:
             asset = self._source.add_dataframe_asset(name=table)

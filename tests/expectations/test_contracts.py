@@ -53,6 +53,10 @@ def test_to_frame_types_for_the_contracts():
     # Only the columns a suite reads travel (and the row id), in the suite's order.
     table = table.append_column("_rid", pa.array([7], pa.int64()))
     assert list(to_frame(table, ["s", "d", "not_staged"]).columns) == ["_rid", "s", "d"]
+    # Only the rows ``keep`` holds (the stager's mask of rows not quarantined or duplicates).
+    two = pa.concat_tables([table, table.set_column(3, "_rid", pa.array([8], pa.int64()))])
+    assert to_frame(two, ["s"], pa.array([False, True]))["_rid"].tolist() == [8]
+    assert to_frame(two, ["s"], pa.array([True, True]))["_rid"].tolist() == [7, 8]
 
 
 def test_suite_columns_are_the_expectation_and_condition_columns():
@@ -107,3 +111,20 @@ def test_future_dates_bad_ranges_and_order_within_a_row(inbox, run):
         "expect_column_values_to_be_between:personal_amount"]
     assert [x["township"] for x in r.stg("township_targets")] == ["北湾镇"]
     assert r.result.validations["township_targets"].success is False
+
+
+def test_gx_computes_no_batch_fingerprint_and_still_finds_every_failing_row():
+    """Pins the GX setting ContractRunner relies on (HASH_THRESHOLD): if GX drops or
+    renames it, skip_batch_fingerprint raises and this fails."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    from expectations.contracts import ContractRunner, failing_rows
+
+    runner = ContractRunner()
+    assert pandas_execution_engine.HASH_THRESHOLD == 0
+    rows = pa.table({"_rid": pa.array([1, 2, 3], pa.int64()),
+                     "id_status": ["valid", "bogus", "valid"],
+                     "id_number": ["110101199003074518", None, "110101199003074518"]})
+    result = runner.validate("participants", rows, AS_OF)
+    assert "pandas_data_fingerprint" not in (result.meta.get("batch_markers") or {})
+    assert set(failing_rows(result)) >= {2}

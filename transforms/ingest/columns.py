@@ -6,6 +6,7 @@ and townships repeat a lot, and opencc/pypinyin are slow per call.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -91,7 +92,7 @@ def _parse(kind: str) -> Callable:
 
 
 def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.Array | None,
-                      county: County, names_cache: dict | None = None,
+                      county: County, names_cache: NameCache | None = None,
                       ) -> tuple[dict[str, pa.Array], list[pa.Array]]:
     """Staging columns from text columns, and the parse errors (one array per column).
 
@@ -110,7 +111,7 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
             out.update(zip(names, (number, _raw(raw), status, birth)))
         elif column.type == "name":
             name, pinyin = _names(raw, [types[0], types[2]],
-                                  {} if names_cache is None else names_cache)
+                                  NameCache() if names_cache is None else names_cache)
             out.update(zip(names, (name, _raw(raw), pinyin)))
         elif column.type == "township":
             fn = lambda v: (normalise_township(v, county.township_names, county.aliases,
@@ -132,17 +133,44 @@ def _id_reference(text: str, from_number: bool):
     return result.id_number, result.status, result.birth_date
 
 
-def _names(values: pa.Array, types: list[pa.DataType], cache: dict) -> list[pa.Array]:
-    """Names and their pinyin keys, per distinct name not yet in ``cache`` (one OpenCC
-    call for all of them)."""
+class NameCache:
+    """Raw name -> (name, pinyin) of every name seen in one run, as Arrow columns.
+
+    Shared by the tables of a run (the same people appear in most tables): a table's
+    distinct names are looked up with one ``index_in``, and only the names not seen
+    yet go through Python (OpenCC and pypinyin).
+    """
+
+    def __init__(self) -> None:
+        self.raw = pa.array([], pa.string())
+        self.name = pa.array([], pa.string())
+        self.pinyin = pa.array([], pa.string())
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def positions(self, distinct: pa.Array) -> pa.Array:
+        """The cache position of every value of ``distinct`` (no nulls), adding the new."""
+        found = pc.index_in(distinct, value_set=self.raw)
+        missing = pc.is_null(found)
+        if not pc.any(missing).as_py():
+            return found
+        new = distinct.filter(missing).to_pylist()
+        names = normalise_names(new)
+        start = len(self.raw)
+        self.raw = pa.concat_arrays([self.raw, pa.array(new, pa.string())])
+        self.name = pa.concat_arrays([self.name, pa.array(names, pa.string())])
+        self.pinyin = pa.concat_arrays([self.pinyin, pa.array(names_pinyin(names), pa.string())])
+        # the new names were appended in the order they come in ``distinct``
+        return pc.replace_with_mask(found, missing,
+                                    pa.array(range(start, start + len(new)), found.type))
+
+
+def _names(values: pa.Array, types: list[pa.DataType], cache: NameCache) -> list[pa.Array]:
+    """Names and their pinyin keys; Python runs only for names not yet in ``cache``."""
     encoded = pc.dictionary_encode(values)
-    distinct = encoded.dictionary.to_pylist()
-    new = [v for v in distinct if v not in cache]
-    for raw, name in zip(new, normalise_names(new)):
-        cache[raw] = (name, name_pinyin(name))
-    done = [cache[v] for v in distinct]
-    return [pa.array([d[0] for d in done], types[0]).take(encoded.indices),
-            pa.array([d[1] for d in done], types[1]).take(encoded.indices)]
+    rows = cache.positions(encoded.dictionary).take(encoded.indices)  # NULL stays NULL
+    return [cache.name.take(rows).cast(types[0]), cache.pinyin.take(rows).cast(types[1])]
 
 
 class _CharPinyin(dict):
@@ -174,6 +202,39 @@ def name_pinyin(name: str | None) -> str | None:
                      for i in range(n - 1) for j in range(i + 2, n + 1)):
         return pinyin_key(name)
     return name.translate(_CHAR_PINYIN)
+
+
+@functools.cache
+def _phrase_starts() -> pa.Array:
+    """The first two characters of every phrase of pypinyin's phrase dictionary: a name
+    holds a phrase only if two neighbouring characters of it are one of these."""
+    from pypinyin.constants import PHRASES_DICT
+
+    return pa.array(sorted({p[:2] for p in PHRASES_DICT if len(p) >= 2}), pa.string())
+
+
+_PAIRS_CHECKED = 32  # a longer name (never seen in practice) takes name_pinyin's own check
+
+
+def names_pinyin(names: list[str | None]) -> list[str | None]:
+    """``[name_pinyin(n) for n in names]``, with the phrase check set-wise in Arrow.
+
+    A name whose neighbouring characters never start a phrase holds no phrase: its
+    pinyin is the per-character translation. The others (few) go through
+    ``name_pinyin``, which checks every substring itself.
+    """
+    values = pa.array(names, pa.string())
+    if not len(values):
+        return []
+    lengths = pc.fill_null(pc.utf8_length(values), 0)
+    longest = pc.max(lengths).as_py() or 0
+    maybe = pc.greater(lengths, _PAIRS_CHECKED)
+    starts = _phrase_starts()
+    for i in range(min(longest, _PAIRS_CHECKED) - 1):
+        pair = pc.utf8_slice_codeunits(values, i, i + 2)
+        maybe = pc.or_(maybe, pc.fill_null(pc.is_in(pair, value_set=starts), False))
+    return [name_pinyin(n) if check or not n else n.translate(_CHAR_PINYIN)
+            for n, check in zip(names, maybe.to_pylist())]
 
 
 def _raw(raw: pa.Array) -> pa.Array:

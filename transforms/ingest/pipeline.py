@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from transforms import progress
 from transforms.config import Config, Table
 from transforms.ingest import csv_fast
-from transforms.ingest.columns import normalise_columns, row_reasons
+from transforms.ingest.columns import NameCache, normalise_columns, row_reasons
 from transforms.ingest.discover import InboxFile, discover, sha256_of
 from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile, from_arrow, from_grid
 from transforms.ingest.readers import (
@@ -103,18 +103,23 @@ def _count(values: pa.Array) -> Counter:
                             counts.field("counts").to_pylist())))
 
 
+def _kept(table: pa.Table, keep: pa.Array) -> pa.Table:
+    """The rows of ``table`` where ``keep`` holds (the table itself when it holds everywhere)."""
+    return table if pc.all(keep).as_py() else table.filter(keep)
+
+
 class TableStager:
     """Stages the readable files of one table and keeps their accounting."""
 
     def __init__(self, name: str, spec: Table, config: Config,
                  parts: list[tuple[FileResult, InboxFile, RawFile]],
-                 names_cache: dict | None = None):
+                 names_cache: NameCache | None = None):
         self.name, self.spec, self.config, self.parts = name, spec, config, parts
         sizes = [raw.columns.num_rows for _, _, raw in parts]
         self.offsets = [sum(sizes[:i]) for i in range(len(sizes))]
         self.n = sum(sizes)
         self.quarantine: list[dict] = []
-        self.names_cache: dict = names_cache if names_cache is not None else {}
+        self.names_cache = names_cache if names_cache is not None else NameCache()
         self.duplicates: Counter = Counter()
         self.gx_failed = 0
 
@@ -163,35 +168,38 @@ class TableStager:
         rejected = pc.is_valid(reasons)
         self._quarantine_positions(pc.indices_nonzero(rejected).to_pylist(),
                                    reasons.filter(rejected).to_pylist())
-        staged = staged.filter(pc.invert(rejected))
+        # Rows leave through one mask, applied once at the end: a filter copies every
+        # column, and most tables lose no row or a handful.
+        keep = pc.invert(rejected)
         files_of = out.pop("_file")
         del out, reasons, rejected
         timings["normalise"] = timings.get("normalise", 0) + time.perf_counter() - start
 
         start = time.perf_counter()
         keys = [duplicate_key(k, c.type) for k, c in self.spec.columns.items()]
-        duplicates = find_duplicates(con, staged.select(["_rid", "_file", "_row", *keys]),
-                                     self.spec.money_table)
-        staged = staged.filter(pc.invert(pc.is_in(staged.column("_rid"), duplicates)))
+        duplicates = find_duplicates(con, _kept(staged.select(["_rid", "_file", "_row", *keys]),
+                                                keep), self.spec.money_table)
+        if len(duplicates):
+            keep = pc.and_(keep, pc.invert(pc.is_in(staged.column("_rid"), duplicates)))
         self.duplicates = _count(files_of.take(pc.subtract(duplicates, 1)))
         timings["duplicates"] = timings.get("duplicates", 0) + time.perf_counter() - start
 
         validation = None
-        if staged.num_rows:
+        if pc.any(keep).as_py():
             from expectations.contracts import failing_rows
 
             runner = runner_factory()
             start = time.perf_counter()
-            validation = runner.validate(self.name, staged, as_of)
+            validation = runner.validate(self.name, staged, as_of, keep)
             failing = failing_rows(validation)
             if failing:
                 rids = sorted(failing)
                 self._quarantine_positions([r - 1 for r in rids], [failing[r] for r in rids])
-                staged = staged.filter(pc.invert(pc.is_in(
+                keep = pc.and_(keep, pc.invert(pc.is_in(
                     staged.column("_rid"), pa.array(rids, pa.int64()))))
             self.gx_failed = len(failing)
             timings["contracts"] = timings.get("contracts", 0) + time.perf_counter() - start
-        return staged, validation
+        return _kept(staged, keep), validation
 
     def account(self, staged: pa.Table) -> None:
         """Set each file's counts; every row read is accepted, quarantined or a duplicate."""
@@ -209,7 +217,9 @@ class _Contracts:
 
     Importing GX takes 2-7 s (scipy, altair, ...). ``warm_up`` imports it in a
     background thread while the files are read: reading and normalising run
-    mostly in DuckDB and Arrow, outside the GIL.
+    mostly in DuckDB and Arrow, outside the GIL. It runs on an empty inbox too:
+    the rules step checks every output list with GX, and on an empty inbox the
+    import then overlaps the wait for the Prefect API instead of following it.
     """
 
     def __init__(self, timings: dict):
@@ -259,9 +269,8 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
 
     progress.report("ingest", "found", total=len(files))
     contracts = _Contracts(timings)
-    names_cache: dict = {}  # raw name -> (name, pinyin), across the tables of this run
-    if any(usable.values()):
-        contracts.warm_up()
+    names_cache = NameCache()  # raw name -> (name, pinyin), across the tables of this run
+    contracts.warm_up()  # also on an empty inbox: the rules check every list with GX
     tables: dict[str, TableResult] = {}
     validations: dict = {}
     with transaction(con):

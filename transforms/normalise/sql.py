@@ -78,17 +78,23 @@ def normalise_ids(raw: pa.Array, from_number: pa.Array | None,
     n = len(raw)
     numbers = pc.fill_null(from_number, False) if from_number is not None \
         else pa.repeat(False, n)
-    keyed = pc.binary_join_element_wise(pc.if_else(numbers, "1", "0"), pc.fill_null(raw, ""),
-                                        "")
-    encoded = pc.dictionary_encode(keyed)
-    distinct = encoded.dictionary
-    table = run(read_sql("staging/normalise_ids"), raw_ids=pa.table({
-        "v": pc.utf8_slice_codeunits(distinct, 1),
-        "n": pc.equal(pc.utf8_slice_codeunits(distinct, 0, 1), "1")}))
+    text = pc.fill_null(raw, "")
+    if pc.any(numbers).as_py():  # a sheet's number cell: the same text, another reading
+        encoded = pc.dictionary_encode(
+            pc.binary_join_element_wise(pc.if_else(numbers, "1", "0"), text, ""))
+        keys = encoded.dictionary
+        distinct = pa.table({"v": pc.utf8_slice_codeunits(keys, 1),
+                             "n": pc.equal(pc.utf8_slice_codeunits(keys, 0, 1), "1")})
+        fn = lambda k: reference(k[1:], k[0] == "1")  # noqa: E731
+    else:  # CSV and Parquet text: no key to build
+        encoded = pc.dictionary_encode(text)
+        keys = encoded.dictionary
+        distinct = pa.table({"v": keys, "n": pa.repeat(False, len(keys))})
+        fn = lambda k: reference(k, False)  # noqa: E731
+    table = run(read_sql("staging/normalise_ids"), raw_ids=distinct)
     results = [table.column("id_number").combine_chunks().cast(pa.string()),
                table.column("status").combine_chunks().cast(pa.string()),
                table.column("birth_date").combine_chunks().cast(pa.date32())]
-    results = fill_outside(table.column("domain").combine_chunks(), distinct, results,
-                           lambda k: reference(k[1:], k[0] == "1"),
+    results = fill_outside(table.column("domain").combine_chunks(), keys, results, fn,
                            [pa.string(), pa.string(), pa.date32()])
     return tuple(r.take(encoded.indices) for r in results)

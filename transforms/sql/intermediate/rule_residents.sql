@@ -1,12 +1,20 @@
 -- Household-registry residents (户口状态 正常) identified by ID, one row per person
 -- (the first registry row), with what the coverage rules ask of them (RULES §6).
 -- A township outside the configured list counts under the unknown township.
-with registry as (
-    select i.id_number, r.*
+with first_rows as (
+    -- the first registry row of each person, chosen on (ID, row) pairs: a window over
+    -- the whole rows cost DuckDB an arg_min over every column
+    select i.id_number, min(r._rid) as _rid
     from stg_household_registry as r
     join rule_person_ids as i on i.src_table = 'household_registry' and i.src_rid = r._rid
     where r.hukou_status = '正常'
-    qualify row_number() over (partition by i.id_number order by r._rid) = 1
+    group by i.id_number
+),
+
+registry as (
+    select f.id_number, r.*
+    from first_rows as f
+    join stg_household_registry as r on r._rid = f._rid
 ),
 
 final as (

@@ -14,6 +14,22 @@ year_tiers as (
     group by year
 ),
 
+year_tier_set as (
+    select distinct year, tier from policy_tiers
+),
+
+tier_bands as (
+    -- the subsidy band of every (year, tier) paid: the lowest band holding the tier. Chosen
+    -- on these few pairs, so that every contribution row joins at most one row below.
+    select k.year, k.tier, b.provincial, b.county
+    from (select distinct year, tier from contrib) as k
+    join policy_bands as b
+        on b.year = k.year and k.tier between b.min_tier and b.max_tier
+    qualify row_number() over (
+        partition by k.year, k.tier
+        order by b.min_tier, b.max_tier, b.provincial, b.county) = 1
+),
+
 checked as (
     select
         c.*,
@@ -33,10 +49,8 @@ checked as (
     from contrib as c
     left join policy_year as y on y.year = c.year
     left join year_tiers as yt on yt.year = c.year
-    left join policy_tiers as t on t.year = c.year and t.tier = c.tier
-    left join policy_bands as b
-        on b.year = c.year and c.tier between b.min_tier and b.max_tier
-    qualify row_number() over (partition by c._rid order by b.min_tier) = 1
+    left join year_tier_set as t on t.year = c.year and t.tier = c.tier
+    left join tier_bands as b on b.year = c.year and b.tier = c.tier
 ),
 
 members_ever as (

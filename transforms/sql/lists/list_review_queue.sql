@@ -8,9 +8,11 @@ with ledger as (
 ),
 
 registry as (
+    -- only the people with a sign of life after a death (the one reader, signal_rows)
     select id_number, name, township, village
     from stg_household_registry
     where id_status in ('valid', 'converted_15')
+        and id_number in (select id_number from alive_signals)
     qualify row_number() over (partition by id_number order by _rid) = 1
 ),
 

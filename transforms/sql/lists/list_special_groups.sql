@@ -45,33 +45,6 @@ pending_group as (
     where src_table in ('assistance', 'poverty_monitoring', 'family_planning')
 ),
 
-directory as (
-    -- where to find a person who may not be in the ledger: the registry first,
-    -- then the ledger, then the department list that names them
-    select id_number, name, township, village
-    from (
-        select i.id_number, r.name, r.township, r.village, 1 as ord, r._rid
-        from stg_household_registry as r
-        join rule_person_ids as i on i.src_table = 'household_registry' and i.src_rid = r._rid
-        where r.hukou_status = '正常'
-        union all
-        select id_number, name, township, village, 2, 0 from rule_ledger
-        union all
-        select i.id_number, a.name, a.township, null, 3, a._rid
-        from stg_assistance as a
-        join rule_person_ids as i on i.src_table = 'assistance' and i.src_rid = a._rid
-        union all
-        select i.id_number, m.name, m.township, null, 4, m._rid
-        from stg_poverty_monitoring as m
-        join rule_person_ids as i on i.src_table = 'poverty_monitoring' and i.src_rid = m._rid
-        union all
-        select i.id_number, f.name, f.township, null, 5, f._rid
-        from stg_family_planning as f
-        join rule_person_ids as i on i.src_table = 'family_planning' and i.src_rid = f._rid
-    )
-    qualify row_number() over (partition by id_number order by ord, _rid) = 1
-),
-
 paid_now as (
     select
         id_number,
@@ -188,6 +161,35 @@ rows_ as (
     union all select * from ledger_category_unsupported
 ),
 
+directory as (
+    -- where to find a person who may not be in the ledger: the registry first,
+    -- then the ledger, then the department list that names them
+    select id_number, name, township, village
+    from (
+        select i.id_number, r.name, r.township, r.village, 1 as ord, r._rid
+        from stg_household_registry as r
+        join rule_person_ids as i on i.src_table = 'household_registry' and i.src_rid = r._rid
+        where r.hukou_status = '正常'
+        union all
+        select id_number, name, township, village, 2, 0 from rule_ledger
+        union all
+        select i.id_number, a.name, a.township, null, 3, a._rid
+        from stg_assistance as a
+        join rule_person_ids as i on i.src_table = 'assistance' and i.src_rid = a._rid
+        union all
+        select i.id_number, m.name, m.township, null, 4, m._rid
+        from stg_poverty_monitoring as m
+        join rule_person_ids as i on i.src_table = 'poverty_monitoring' and i.src_rid = m._rid
+        union all
+        select i.id_number, f.name, f.township, null, 5, f._rid
+        from stg_family_planning as f
+        join rule_person_ids as i on i.src_table = 'family_planning' and i.src_rid = f._rid
+    )
+    -- only the people on the list (the window would otherwise run over every registry row)
+    where id_number in (select id_number from rows_)
+    qualify row_number() over (partition by id_number order by ord, _rid) = 1
+),
+
 final as (
     select
         r.id_number,
@@ -204,6 +206,7 @@ final as (
     left join directory as d using (id_number)
     left join (
         select id_number, name from stg_contributions
+        where id_number in (select id_number from rows_)
         qualify row_number() over (partition by id_number order by _rid) = 1
     ) as c using (id_number)
     where list_contains($enabled, r.reason)

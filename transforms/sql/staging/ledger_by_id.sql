@@ -2,8 +2,10 @@
 -- moved village keeps a closed row beside the open one): an open account first, then one
 -- drawing a pension, then the latest enrolment, then the first row. Every stage that
 -- reads "the participant with this ID" reads this view.
-with final as (
-    select *
+with chosen as (
+    -- the row is chosen on the few columns the order reads, then taken whole (a window
+    -- over whole rows sorts every column: 0.8 s against 0.45 s on 217k participants)
+    select _rid
     from stg_participants
     where id_number is not null
     qualify row_number() over (
@@ -14,6 +16,12 @@ with final as (
             enrol_date desc nulls last,
             _rid
     ) = 1
+),
+
+final as (
+    select *
+    from stg_participants
+    where _rid in (select _rid from chosen)
 )
 
 select * from final
