@@ -14,7 +14,7 @@ DEMO_SEED ?= 7
 RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
            $(if $(WAREHOUSE),--warehouse $(WAREHOUSE)) $(if $(OUT),--out $(OUT))
 
-.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-link bench-embedded bench-synth check clean
+.PHONY: help setup demo run serve test bench bench-province bench-run bench-startup bench-match bench-link bench-embedded bench-synth bench-dask check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,11 @@ bench-match: setup ## matching accuracy and speed against ground truth and Splin
 
 bench-synth: setup ## synthetic county of 2 M and 25 M people: wall time, peak memory (SYNTH_TMP=/tmp)
 	$(PY) -m benchmarks.bench_synth --tmp $${SYNTH_TMP:-/tmp}
+
+BENCH_DASK_PEOPLE ?= 2000000
+
+bench-dask: setup ## local vs sharded on 2 Dask workers (BENCH_DASK_PEOPLE=…), writes benchmarks/results/dask.json
+	$(PY) -m benchmarks.bench_dask --people $(BENCH_DASK_PEOPLE) --workers 2
 
 check: setup ## lint
 	.venv/bin/ruff check flows transforms synth expectations tests benchmarks

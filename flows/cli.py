@@ -7,6 +7,7 @@ by the commands that use it, so `recon --help` stays fast.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -96,6 +97,7 @@ def _resolve_api(config) -> tuple[threading.Thread, dict]:
                 server = SubprocessASGIServer()
                 server.start()
                 url = server.api_url
+                box["temporary"] = True
             box["url"] = url
         except BaseException as exc:  # noqa: BLE001  (reported when the flow needs it)
             box["error"] = exc
@@ -125,6 +127,14 @@ def run(
         "--publish-weekly/--no-publish-weekly",
         help="also publish the 进度表 under data/exports/weekly/<as-of>/ (the weekly "
              "schedule; for cron)")] = False,
+    executor: Annotated[str, typer.Option(
+        metavar="local|dask", help="local, or dask: match and rules sharded over a Dask "
+                                   "cluster (docs/sharding.md)")] = "local",
+    dask_address: Annotated[str | None, typer.Option(
+        metavar="ADDR", help="an existing Dask scheduler, e.g. tcp://host:8786  "
+                             "[default: a LocalCluster]", show_default=False)] = None,
+    dask_workers: Annotated[int, typer.Option(
+        min=1, metavar="N", help="worker processes of the LocalCluster")] = 2,
     verbose: Verbose = False,
 ) -> None:
     """Run the whole reconciliation once (the same flow the schedules run)."""
@@ -134,6 +144,8 @@ def run(
     console.setup_logging(verbose)
     config = _config(config_dir)
     day = _date(as_of, config)
+    if executor not in ("local", "dask"):
+        raise typer.BadParameter(f"local or dask, not {executor!r}", param_hint="'--executor'")
     if not inbox.is_dir():
         console.fail(f"inbox not found: {inbox} (--inbox)", 2)
     from flows.lock import WarehouseBusy
@@ -162,7 +174,11 @@ def run(
 
             with (temporary_settings({PREFECT_API_URL: server}), handing_over(recon),
                   console.prefect_console_silenced()):
-                result = recon_flow(warehouse=request.warehouse)
+                if executor == "dask":
+                    result = _run_sharded(recon, server, box.get("temporary", False),
+                                          dask_address, dask_workers)
+                else:
+                    result = recon_flow(warehouse=request.warehouse)
     except WarehouseBusy as exc:
         console.fail(f"not run: {exc}. Try later, or use --wait SECONDS.", 3)
     except KeyboardInterrupt:
@@ -176,6 +192,23 @@ def run(
             f"{type(exc).__name__}: {exc}"
         console.fail(f"failed: {message.splitlines()[0]} (run with -v for the traceback)", 1)
     console.summary(result, time.monotonic() - started)
+
+
+def _run_sharded(recon, api: str, temporary: bool, address: str | None, workers: int) -> dict:
+    """The rest of the run with match and rules on a Dask cluster (flows/sharded.py);
+    the console and the log name the cluster."""
+    from flows import console, sharded
+    from flows.pipeline import StepFailed
+
+    with contextlib.ExitStack() as stack:
+        recon.current = "dask"  # what the audit line of a failure names
+        try:
+            flow, cluster = stack.enter_context(sharded.on_cluster(
+                recon, sharded.DaskOptions(address=address, workers=workers), api, temporary))
+        except Exception as exc:  # no scheduler at the address, no worker came
+            raise StepFailed("dask", exc) from exc
+        console.err.print(sharded.describe(cluster), markup=False)
+        return flow(warehouse=recon.request.warehouse)
 
 
 @app.command()

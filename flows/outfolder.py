@@ -5,8 +5,9 @@ into place at the very end. When ``--out`` already holds an earlier run's
 outputs, the two folders are swapped in one atomic ``renameat2(RENAME_EXCHANGE)``
 (Linux); where that call is missing, the earlier folder is first renamed to
 ``.<out>.previous-<pid>``. The next run on the same out folder removes what a
-killed run left (a partial folder; a previous folder is put back when the out
-folder is missing, so the last complete outputs are never lost).
+killed run left (a partial folder, a sharded run's ``.<out>.shards-<pid>`` scratch;
+a previous folder is put back when the out folder is missing, so the last complete
+outputs are never lost).
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from flows.lock import pid_alive
 log = logging.getLogger(__name__)
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|previous)-(?P<pid>\d+)$")
+# partial: the staging folder; previous: an earlier out folder moved aside; shards: the
+# scratch of a sharded run's tasks (flows/sharded.py)
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|previous|shards)-(?P<pid>\d+)$")
 
 
 def staging_dir(out: Path) -> Path:

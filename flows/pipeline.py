@@ -95,6 +95,7 @@ class Reconciliation:
         self.outputs: list = []
         self.history: dict = {}
         self.skipped: list[dict] = []
+        self.sharding = None  # flows/sharded.py: match and rules over a Dask cluster
         self._stack = contextlib.ExitStack()
 
     # -- entering and leaving -------------------------------------------------
@@ -157,7 +158,8 @@ class Reconciliation:
 
         req = self.request
         with self._step("match"):
-            counts = match_all(self.con, req.config)
+            counts = (self.sharding.match(self.con, req.config) if self.sharding else
+                      match_all(self.con, req.config))
             decisions = apply_match_decisions(self.con, req.config, req.as_of)  # RULES §8 是/否
         links = sum(sum(c["links"].values()) for c in counts.values())
         review = sum(sum(c["review"].values()) for c in counts.values())
@@ -170,7 +172,8 @@ class Reconciliation:
 
         req = self.request
         with self._step("rules"):
-            counts = build_lists(self.con, req.config, req.as_of)
+            counts = (self.sharding.rules(self.con, req.config, req.as_of) if self.sharding
+                      else build_lists(self.con, req.config, req.as_of))
         self.counts = {k: int(v) for k, v in (counts or {}).items()}
         self.summaries["rules"] = dict(self.counts)
         faults.checkpoint("rules", "done")
@@ -247,10 +250,11 @@ class Reconciliation:
         return self.summaries["publish"]
 
     def result(self) -> dict:
+        cluster = {"cluster": self.sharding.cluster} if self.sharding else {}
         return {"out": str(self.request.out), "manifest": str(self.request.out / "manifest.json"),
                 "as_of": self.request.as_of.isoformat(), "skipped_checks": self.skipped,
                 "counts": self.counts, "timings": self.timings, **self.history,
-                "summaries": self.summaries}
+                "summaries": self.summaries, **cluster}
 
     def _audit(self, exc: BaseException | None) -> None:
         run_audit.record(self, exc)

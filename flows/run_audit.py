@@ -37,6 +37,8 @@ def record(run, exc: BaseException | None) -> None:
                  if o.file.startswith("townships/")}
     fields = {"outcome": outcome, "exit_code": code, "inputs": inputs, "outputs": outputs,
               "townships": townships, "counts": run.counts, "published": outcome == "ok"}
+    if getattr(run, "sharding", None) is not None:  # --executor dask: the cluster it used
+        fields["executor"], fields["cluster"] = "dask", run.sharding.cluster
     if exc is not None:
         fields["step"] = run.current
         fields["error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -57,3 +57,20 @@ def test_a_run_killed_between_its_two_renames_gets_the_previous_folder_back(tmp_
     (previous / "manifest.json").write_text("{}")
     outfolder.clean_leftovers(out)
     assert (out / "manifest.json").read_text() == "{}" and not previous.exists()
+
+
+def test_the_shard_scratch_of_a_killed_sharded_run_is_removed(tmp_path):
+    """--executor dask: tasks exchange parquet in .<out>.shards-<pid> beside the out
+    folder; a run killed meanwhile leaves it, the next run on that out folder removes it."""
+    import subprocess
+    import sys
+
+    from flows.outfolder import prepare
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    scratch = tmp_path / f".out.shards-{dead}"
+    (scratch / "match" / "in").mkdir(parents=True)
+    (scratch / "match" / "in" / "x.parquet").write_bytes(b"PAR1")
+    prepare(tmp_path / "out")
+    assert not scratch.exists()

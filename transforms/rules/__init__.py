@@ -89,15 +89,21 @@ def require(con: duckdb.DuckDBPyConnection, ctx: RuleContext, check: str, tables
     return True
 
 
-def start(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) -> RuleContext:
-    """An empty ``skipped_checks`` and the policy tables of the years in play."""
+def start(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
+          years: range | None = None) -> RuleContext:
+    """An empty ``skipped_checks`` and the policy tables of the years in play (``years``,
+    by default this warehouse's; a shard gets the county's)."""
     con.execute("create or replace table skipped_checks (\"check\" varchar, reason varchar)")
-    build_policy_tables(con, config.policy, years_in_play(con, as_of.year))
+    build_policy_tables(con, config.policy, years or years_in_play(con, as_of.year))
     return RuleContext(config, as_of)
 
 
-def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) -> dict:
-    """Run every rule; returns the row count of every list table and of progress."""
+def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
+                years: range | None = None, shard: bool = False) -> dict:
+    """Run every rule; returns the row count of every list table and of progress.
+    ``years``: the policy years in play, see ``start``. A shard (``shard=True``,
+    transforms/shard/) neither checks the contracts nor reports its lists: the gather
+    does both once, on the county's lists, as a local run does."""
     from expectations.list_contracts import validate
     from transforms.rules import (
         contribution_issues,
@@ -112,7 +118,7 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) 
         unenrolled_residents,
     )
 
-    ctx = start(con, config, as_of)
+    ctx = start(con, config, as_of, years)
     made = people.build(con, ctx)
     log.info("intermediate tables built: %s", made)
     counts: dict[str, int] = {}
@@ -121,9 +127,11 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date) 
                    review_queue):
         built = module.build(con, ctx)
         counts.update(built)
-        report_progress("rules", "list", module.__name__.rsplit(".", 1)[-1],
-                        rows=sum(built.values()))
-    validate(con)  # a broken contract is a bug in the rules: the run stops here
+        if not shard:
+            report_progress("rules", "list", module.__name__.rsplit(".", 1)[-1],
+                            rows=sum(built.values()))
+    if not shard:
+        validate(con)  # a broken contract is a bug in the rules: the run stops here
     counts = dict(sorted(counts.items()))
     log.info("lists built: %s", counts)
     return counts
