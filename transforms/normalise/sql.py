@@ -85,12 +85,12 @@ def normalise_ids(raw: pa.Array, from_number: pa.Array | None,
         keys = encoded.dictionary
         distinct = pa.table({"v": pc.utf8_slice_codeunits(keys, 1),
                              "n": pc.equal(pc.utf8_slice_codeunits(keys, 0, 1), "1")})
-        fn = lambda k: reference(k[1:], k[0] == "1")  # noqa: E731
+        fn = lambda k: reference(k[1:], k[0] == "1")
     else:  # CSV and Parquet text: no key to build
         encoded = pc.dictionary_encode(text)
         keys = encoded.dictionary
         distinct = pa.table({"v": keys, "n": pa.repeat(False, len(keys))})
-        fn = lambda k: reference(k, False)  # noqa: E731
+        fn = lambda k: reference(k, False)
     table = run(read_sql("staging/normalise_ids"), raw_ids=distinct)
     results = [table.column("id_number").combine_chunks().cast(pa.string()),
                table.column("status").combine_chunks().cast(pa.string()),
