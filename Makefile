@@ -9,6 +9,8 @@ export PYTHONDONTWRITEBYTECODE :=
 
 DEMO_PEOPLE ?= 20000
 DEMO_SEED ?= 7
+# the suite is mostly one core waiting (Prefect's API, subprocess runs): two workers
+TEST_WORKERS ?= 2
 # The run's defaults (inbox, warehouse, out, as-of) live in flows/defaults.py: an
 # option is passed only when it is given here (make run INBOX=... AS_OF=...).
 RUN_OPTS = $(if $(INBOX),--inbox $(INBOX)) $(if $(AS_OF),--as-of $(AS_OF)) \
@@ -38,8 +40,8 @@ run: setup ## run the reconciliation on data/inbox (INBOX=, AS_OF=YYYY-MM-DD, WA
 serve: setup ## Prefect server on 127.0.0.1:4200 + the nightly (02:00) and weekly (Mon 07:00) deployments
 	$(RECON) serve --start-server $(if $(INBOX),--inbox $(INBOX)) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE))
 
-test: setup ## run the test suite
-	$(PY) -m pytest
+test: setup ## run the test suite (TEST_WORKERS=2 processes; 0 runs it in one)
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 bench: setup ## scale benchmark: 0.5 M and 2 M people, per stage, writes benchmarks/results/scale.json
 	$(PY) -m benchmarks.bench_scale --people 500000 2000000
