@@ -73,7 +73,7 @@ def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
 def _county_line(total: dict | None) -> str:
     if not total or total.get("participation_rate") is None:
         return "全县"
-    return (f"全县 参保率 {total['participation_rate'] * 100:.2f}%  "
+    return (f"全县 参保率 {figures.rate_text(total['participation_rate'])}  "
             f"距目标尚差 {total['gap_to_target']} 人")
 
 

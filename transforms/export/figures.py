@@ -24,6 +24,11 @@ MONEY_COLUMNS = tuple(c for cols in MONEY_TOTALS.values() for c in cols)
 STATUSES = ("new", "persisting", "confirmed", "reopened")
 
 
+def rate_text(value) -> str:
+    """A rate as every output prints it: 0.9812 -> '98.12%'; '—' when there is none."""
+    return "—" if value is None else f"{Decimal(value) * 100:.2f}%"
+
+
 def rate(part, whole, target_rate: Decimal | None = None, gap: int | None = None):
     """part / whole to 4 decimals half up, as progress.csv computes it; a rate that would
     round up to the target while a gap remains reads one step below it."""

@@ -192,9 +192,9 @@ def _total_line(total: dict | None, target_rate: Decimal) -> str:
         return ""
     parts = ["全县"]
     if total.get("completion_rate") is not None:
-        parts.append(f"完成率 {total['completion_rate'] * 100:.2f}%")
+        parts.append(f"完成率 {figures.rate_text(total['completion_rate'])}")
     if total.get("participation_rate") is not None:
-        parts.append(f"参保率 {total['participation_rate'] * 100:.2f}%")
+        parts.append(f"参保率 {figures.rate_text(total['participation_rate'])}")
     if total.get("gap_to_target") is not None:
         parts.append(f"距{percent_text(target_rate)}目标差额 {total['gap_to_target']} 人")
     return "  ".join(parts)

@@ -119,7 +119,7 @@ def _environment() -> jinja2.Environment:
                              autoescape=jinja2.select_autoescape(["html", "j2"]),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters["pct"] = lambda v: "—" if v is None else f"{Decimal(v) * 100:.2f}%"
+    env.filters["pct"] = figures.rate_text
     env.filters["blank"] = lambda v: "—" if v is None or v == "" else v
     env.filters["yuan"] = report_headline.yuan
     return env

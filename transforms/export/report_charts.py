@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from transforms.export.figures import rate_text
+
 PALETTE = ("#2F75B5", "#C00000", "#ED7D31", "#7030A0", "#70AD47", "#FFC000", "#5B9BD5",
            "#A5A5A5")
 GOOD, SHORT = "#70AD47", "#ED7D31"
@@ -104,10 +106,6 @@ def ticks_between(low: float, high: float) -> list[float]:
     return [k * step for k in range(first, int(high / step + 1e-9) + 1)]
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{Decimal(value) * 100:.2f}%"
-
-
 def rate_chart(title: str, rows: list[dict], key: str, target: Decimal,
                target_label: str) -> Markup | None:
     """One bar per township for a rate, green at or above the target, orange below; the
@@ -118,7 +116,7 @@ def rate_chart(title: str, rows: list[dict], key: str, target: Decimal,
     low = min([float(r[key]) for r in rated] + [float(target)])
     x_min = max(0.0, int(low * 20) / 20 - 0.05)
     x_max = max([1.0] + [float(r[key]) for r in rated])
-    bars = [(r["township"], [float(r[key]) - x_min], _pct(r[key]),
+    bars = [(r["township"], [float(r[key]) - x_min], rate_text(r[key]),
              GOOD if r[key] >= target else SHORT) for r in rated]
     return bar_chart(title, bars, x_min=x_min, x_max=x_max,
                      ref=(float(target), target_label),

@@ -36,10 +36,10 @@ def headline(as_of: dt.date, stats: dict, with_status: bool, total: dict | None,
              for c in figures.MONEY_COLUMNS]
     text += "。涉及金额：" + "，".join(parts) + "。"
     if total and total.get("participation_rate") is not None:
-        text += (f"全县参保率 <strong>{total['participation_rate'] * 100:.2f}%</strong>"
+        text += (f"全县参保率 <strong>{figures.rate_text(total['participation_rate'])}</strong>"
                  f"，距{e(target_label)}目标尚差 <strong>{total['gap_to_target']}</strong> 人")
         if total.get("completion_rate") is not None:
-            text += f"；参保任务完成率 <strong>{total['completion_rate'] * 100:.2f}%</strong>"
+            text += f"；参保任务完成率 <strong>{figures.rate_text(total['completion_rate'])}</strong>"
         text += "。"
     stale = [r for r in inputs if r.get("stale")]
     if stale:

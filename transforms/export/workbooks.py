@@ -176,11 +176,11 @@ def _figures_line(township: str, target_rate: Decimal, progress: dict | None) ->
         return township
     parts = [township]
     if progress.get("participation_rate") is not None:
-        parts.append(f"参保率 {progress['participation_rate'] * 100:.2f}%")
+        parts.append(f"参保率 {figures.rate_text(progress['participation_rate'])}")
     if progress.get("gap_to_target") is not None:
         parts.append(f"距{percent_text(target_rate)}目标尚差 {progress['gap_to_target']} 人")
     if progress.get("completion_rate") is not None:
-        parts.append(f"任务完成率 {progress['completion_rate'] * 100:.2f}%")
+        parts.append(f"任务完成率 {figures.rate_text(progress['completion_rate'])}")
     return "  ".join(parts)
 
 
