@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.bench_scale import RECON, _commit, _rss_of
+from benchmarks.bench_scale import RECON, _commit, _rss_of, recon_run
 from transforms import lists_schema
 
 RESULTS = Path(__file__).resolve().parent / "results" / "embedded.json"
@@ -41,9 +41,7 @@ CASE_COLUMNS = ("case_id",)  # serials over the whole county
 
 
 def _run(inbox: Path, out: Path, warehouse: Path) -> dict:
-    run = _rss_of([RECON, "run", "--inbox", str(inbox), "--out", str(out), "--as-of", AS_OF,
-                   "--warehouse", str(warehouse)])
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    run, manifest = recon_run(inbox, out, warehouse, AS_OF)
     return {"seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"],
             "steps": manifest["timings"]}
 
@@ -77,12 +75,17 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def _id_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The staged tables that carry an ID number."""
+    return [r[0] for r in con.execute(
+        "select table_name from duckdb_columns() where column_name = 'id_number' "
+        "and table_name like 'stg\\_%' escape '\\'").fetchall()]
+
+
 def acceptance_ids(warehouse: Path) -> set[str]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_columns() where column_name = 'id_number' "
-            "and table_name like 'stg\\_%' escape '\\'").fetchall()]
+        tables = _id_tables(con)
         ids: set[str] = set()
         for t in tables:
             ids |= {r[0] for r in con.execute(
@@ -97,9 +100,7 @@ def collisions(warehouse: Path, ids: set[str], acceptance_files: set[str]) -> se
     drew the same number for two people. Those IDs are left out of the comparison."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_columns() where column_name = 'id_number' "
-            "and table_name like 'stg\\_%' escape '\\'").fetchall()]
+        tables = _id_tables(con)
         con.execute("create temp table acc_ids (id varchar)")
         con.executemany("insert into acc_ids values (?)", [[i] for i in sorted(ids)])
         found: set[str] = set()

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.bench_match import load_truth, run_splink, score
-from benchmarks.bench_scale import RECON, _commit, _rss_of
+from benchmarks.bench_scale import RECON, _commit, _rss_of, recon_run
 from transforms.config import load_config
 
 RESULTS = Path(__file__).resolve().parent / "results" / "link.json"
@@ -95,9 +95,7 @@ def main(argv: list[str] | None = None) -> dict:
         links_csv = base / "links_death_certificates.csv"
         result["truth_rows"] = truth_links(truth, links_csv)
         warehouse = base / "link.duckdb"
-        run = _rss_of([RECON, "run", "--inbox", str(inbox), "--out", str(base / "out"),
-                       "--as-of", args.as_of, "--warehouse", str(warehouse)])
-        manifest = json.loads((base / "out" / "manifest.json").read_text(encoding="utf-8"))
+        run, manifest = recon_run(inbox, base / "out", warehouse, args.as_of)
         result["recon_run"] = {"seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"],
                                "steps": manifest["timings"]}
         con = duckdb.connect(str(warehouse))

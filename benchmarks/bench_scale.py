@@ -84,16 +84,22 @@ def _rss_of(cmd: list[str], limit_gb: float | None = None, reserve_gb: float = 1
             "stdout": stdout, "stderr_tail": stderr[-4000:]}
 
 
+def recon_run(inbox: Path, out: Path, warehouse: Path, as_of: str,
+              limit_gb: float | None = None) -> tuple[dict, dict]:
+    """`recon run` as a fresh process: its figures (``_rss_of``) and its manifest."""
+    run = _rss_of([RECON, "run", "--inbox", str(inbox), "--out", str(out), "--as-of", as_of,
+                   "--warehouse", str(warehouse)], limit_gb=limit_gb)
+    return run, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
 def startup(base: Path, as_of: str) -> dict:
     empty = base / "empty"
     empty.mkdir()
     figures = {"recon_help": _rss_of([RECON, "--help"])["seconds"]}
-    run = _rss_of([RECON, "run", "--inbox", str(empty), "--out", str(base / "empty_out"),
-                   "--as-of", as_of, "--warehouse", str(base / "empty.duckdb")])
+    run, _ = recon_run(empty, base / "empty_out", base / "empty.duckdb", as_of)
     figures["recon_run_empty_inbox"] = run["seconds"]
     if SAMPLE.is_dir():
-        run = _rss_of([RECON, "run", "--inbox", str(SAMPLE), "--out", str(base / "sample_out"),
-                       "--as-of", as_of, "--warehouse", str(base / "sample.duckdb")])
+        run, _ = recon_run(SAMPLE, base / "sample_out", base / "sample.duckdb", as_of)
         figures["recon_run_sample"] = run["seconds"]
     return figures
 
@@ -141,9 +147,7 @@ def county(base: Path, people: int, seed: int, as_of: str, keep: Path | None = N
 def _recon_run(base: Path, people: int, inbox: Path, truth: Path, as_of: str,
                limit_gb: float | None) -> dict:
     out = base / f"out{people}"
-    run = _rss_of([RECON, "run", "--inbox", str(inbox), "--out", str(out), "--as-of", as_of,
-                   "--warehouse", str(base / f"run{people}.duckdb")], limit_gb=limit_gb)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    run, manifest = recon_run(inbox, out, base / f"run{people}.duckdb", as_of, limit_gb)
     from synth.compare import compare_lists
 
     scores = compare_lists(out, truth)
