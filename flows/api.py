@@ -38,6 +38,15 @@ CHILD_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
 STARTS = 3  # a port taken between our check and the child's bind: start again
 
 
+def answers(host: str, port: int, timeout: float) -> bool:
+    """Something listens there (a refused connection costs no HTTP client import)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def healthy(url: str, timeout: float = 2) -> bool:
     import httpx
 
@@ -55,6 +64,28 @@ def explicit_url() -> str:
 
         url = (PREFECT_API_URL.value() or "").strip()
     return url
+
+
+def registered_blocks_env(environ=os.environ) -> dict:
+    """Skip the block-type registration of a database that already had it.
+
+    At every start the server imports every installed Prefect collection (prefect-dask,
+    hence distributed and tornado) only to hash them against memo_store.toml: ~0.3 s of
+    CPU of the child's ~2.6 s. When the default database under PREFECT_HOME exists and
+    its memo records a registration, the temporary API skips it; a new database (or
+    another database URL) registers as Prefect does. A Prefect upgrade's new block
+    types reach the database at the next `prefect server start` (make serve)."""
+    home = environ.get("PREFECT_HOME")
+    if not home or environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
+        return {}
+    memo = Path(environ.get("PREFECT_MEMO_STORE_PATH") or Path(home) / "memo_store.toml")
+    try:
+        done = (Path(home) / "prefect.db").is_file() and \
+            "block_auto_registration" in memo.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {"PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+            "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"} if done else {}
 
 
 def free_port() -> int:
@@ -84,6 +115,7 @@ class TemporaryServer:
             env.update(get_current_settings().to_environment_variables(exclude_unset=True))
             env.update(CHILD_ENV)
         env.pop("PREFECT_API_URL", None)
+        env.update(registered_blocks_env(env))
         self.port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flows.api_server", "--app-dir", str(app_dir), "--factory",
@@ -165,7 +197,7 @@ class PrefectAPI:
         else:
             server = self.config.operations.server
             local = f"http://{server.host}:{server.port}/api"
-            if healthy(local, timeout=0.5):
+            if answers(server.host, server.port, 0.5) and healthy(local, timeout=0.5):
                 return local
         self.temporary = TemporaryServer()
         self.temporary.launch()

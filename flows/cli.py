@@ -34,6 +34,11 @@ ConfigDir = Annotated[Path, typer.Option(
     "--config", metavar="DIR", show_default=False,
     help="config folder (county, policy, sources, matching, operations)  "
          "[default: data/config]")]
+# `recon run` collects young garbage every 10,000 net allocations, not 700: Python's
+# default made ~7 full collections of the ~1.5 M objects Prefect, GX and pandas import
+# (1.4-2.0 s of CPU a run); with this, none while those load (docs/decisions.md
+# "prefect-cost"). Cycles still die young; only the start-up's walks go.
+GC_THRESHOLDS = (10_000, 10, 10)
 Verbose = Annotated[bool, typer.Option(
     "--verbose", "-v", help="show our debug lines and a traceback on failure")]
 
@@ -92,6 +97,7 @@ def run(
     from flows import console
 
     started = time.monotonic()
+    gc.set_threshold(*GC_THRESHOLDS)
     console.setup_logging(verbose)
     config = _config(config_dir)
     day = _date(as_of, config)
