@@ -182,6 +182,7 @@ class Reconciliation:
     def export(self) -> dict:
         from transforms import progress
         from transforms.export import (
+            prepare_lists,
             write_county_workbook,
             write_lists,
             write_progress_xlsx,
@@ -194,15 +195,18 @@ class Reconciliation:
             outputs = write_lists(self.con, self.staging, county=config.county)
             for entry in outputs:
                 progress.report("export", "list", name=entry.file, rows=entry.rows)
+            # every list read and rendered once, for the township workbooks and county.xlsx
+            prepared = prepare_lists(self.con, config.county, req.mask_ids)
             outputs += write_township_workbooks(
                 self.con, self.staging, config.county, req.as_of, mask_ids=req.mask_ids,
-                target_rate=config.policy.target_rate)
+                target_rate=config.policy.target_rate, prepared=prepared)
             faults.checkpoint("export", "workbooks_done")
             for entry in (write_progress_xlsx(self.con, self.staging, config.county, req.as_of,
                                               target_rate=config.policy.target_rate),
                           write_county_workbook(self.con, self.staging, config.county,
                                                 req.as_of, mask_ids=req.mask_ids,
-                                                target_rate=config.policy.target_rate)):
+                                                target_rate=config.policy.target_rate,
+                                                prepared=prepared)):
                 outputs.append(entry)
                 progress.report("export", "workbook", entry.file, rows=entry.rows)
             outputs.append(write_report(

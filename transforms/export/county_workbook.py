@@ -21,7 +21,8 @@ from transforms.config import County
 from transforms.export import figures, labels
 from transforms.export import sheet_layout as layout
 from transforms.export.files import OutputFile, write_bytes
-from transforms.export.workbooks import _fetch, _list_sheet, _list_tables
+from transforms.export.list_rows import PreparedLists
+from transforms.export.workbooks import _list_sheet, _prepared
 from transforms.export.xlsx_book import book_formats, new_book
 
 FILE = "county.xlsx"
@@ -29,10 +30,12 @@ FILE = "county.xlsx"
 
 def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: County,
                           as_of: dt.date, mask_ids: bool = True, *,
-                          target_rate: Decimal) -> OutputFile:
+                          target_rate: Decimal,
+                          prepared: PreparedLists | None = None) -> OutputFile:
+    """``prepared``: the lists as ``list_rows.prepare_lists`` read them (read here when
+    not given; the township workbooks' own, so every row is read and rendered once)."""
     out = Path(out)
-    tables = _list_tables(con)
-    lists = {name: _fetch(con, name, types, "true", {}) for name, types in tables.items()}
+    lists = _prepared(con, county, mask_ids, prepared).rows
     configured = [t.name for t in county.townships]
     stats, missing, with_status = figures.list_stats(con, configured, county.unknown_township)
     townships = configured + ([county.unknown_township] if county.unknown_township in stats
@@ -57,7 +60,7 @@ def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     rows = 0
     for name, data in lists.items():
         sheet = book.add_worksheet(labels.LIST_TITLE[name])
-        _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats,
+        _list_sheet(sheet, lists_schema.columns(name), data or [], formats,
                     title=f"{title}——{labels.LIST_TITLE[name]}",
                     right=f"数据截止 {as_of.isoformat()}", footer=footer, answers=False)
         rows += len(data or [])
