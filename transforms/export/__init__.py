@@ -17,6 +17,8 @@ The flow calls, in this order (each returns what the manifest lists)::
     files.append(write_county_workbook(con, out, config.county, as_of, mask_ids,
                                        target_rate=config.policy.target_rate,
                                        prepared=prepared))
+    # (flows/pipeline.py starts county.xlsx first, start_county_workbook, so that a
+    # worker process writes it while the township workbooks are written)
     files.append(write_report(con, out, config.county, as_of, run_info,
                               target_rate=config.policy.target_rate))
     write_manifest(con, out, as_of, version, timings, files)
@@ -37,7 +39,7 @@ Format choices where the contract leaves room:
   the manifest show ``run_info`` / ``timings`` as given, so they differ
   between runs exactly as much as those do.
 """
-from transforms.export.county_workbook import write_county_workbook
+from transforms.export.county_workbook import start_county_workbook, write_county_workbook
 from transforms.export.csv_lists import write_lists
 from transforms.export.files import ExportError, OutputFile
 from transforms.export.list_rows import prepare_lists
@@ -46,5 +48,6 @@ from transforms.export.progress_xlsx import write_progress_xlsx
 from transforms.export.report import write_report
 from transforms.export.workbooks import write_township_workbooks
 
-__all__ = ["ExportError", "OutputFile", "prepare_lists", "write_county_workbook", "write_lists",
+__all__ = ["ExportError", "OutputFile", "prepare_lists", "start_county_workbook",
+           "write_county_workbook", "write_lists",
            "write_manifest", "write_progress_xlsx", "write_report", "write_township_workbooks"]

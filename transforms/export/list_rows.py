@@ -143,7 +143,7 @@ def write_rows(sheet, rows: list[Row], formats: dict, columns: int) -> list[int]
     text, number = sheet.write_string, sheet.write_number
     for i, row in enumerate(rows, start=1):
         for j, fmt, shown, width in row.cells:
-            if fmt is TEXT or fmt is WRAP:
+            if fmt == TEXT or fmt == WRAP:  # (==: rows may come unpickled, in a worker)
                 text(i, j, shown, formats[fmt])
             else:
                 number(i, j, shown, formats[fmt])
