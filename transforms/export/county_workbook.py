@@ -109,8 +109,8 @@ def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
                           prepared: PreparedLists | None = None,
                           worker: bool | None = None) -> PendingCountyWorkbook:
     """Read what county.xlsx shows, and start writing it: in a worker process when
-    ``worker`` (None: when the lists hold at least WORKER_ROWS rows; below that the
-    worker's start-up costs more than it saves)."""
+    ``worker`` (None: when the lists hold at least WORKER_ROWS rows, below which the
+    worker's start-up costs more than it saves, and ``second_core_free``)."""
     out = Path(out)
     lists = _prepared(con, county, mask_ids, prepared).rows
     configured = [t.name for t in county.townships]
@@ -124,11 +124,20 @@ def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     if missing:
         note = ("input tables missing: "
                 + ", ".join(sorted(f"list_{n}" for n in missing)) + " (sheets header only)")
-    if worker is None:  # a worker only helps with a second core
-        worker = ((os.cpu_count() or 1) > 1
-                  and sum(len(rows or ()) for rows in lists.values()) >= WORKER_ROWS)
+    if worker is None:
+        worker = (sum(len(rows or ()) for rows in lists.values()) >= WORKER_ROWS
+                  and second_core_free())
     job = (county, as_of, mask_ids, lists, townships, stats, missing, with_status, total)
     return PendingCountyWorkbook(out, job, note, worker)
+
+
+def second_core_free() -> bool:
+    """True when a worker process would get a core of its own: more than one core, and
+    fewer processes running on average (the last minute's load) than cores. On a
+    machine others keep busy, a worker only shares this run's slice of it, and its
+    start-up (about 0.3 s of CPU) is lost (docs/decisions.md, rules-export)."""
+    cores = os.cpu_count() or 1
+    return cores > 1 and os.getloadavg()[0] < cores
 
 
 def county_bytes(county: County, as_of: dt.date, mask_ids: bool, lists: dict,
