@@ -136,6 +136,8 @@ class ListChecks:
     def __init__(self) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
+        import pyarrow  # noqa: F401  (imported here first: check() needs it while GX imports)
+
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="list-contracts")
         self._validator = self._pool.submit(ListValidator)
         self._checks: dict[str, object] = {}
