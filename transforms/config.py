@@ -206,9 +206,14 @@ class ReadRetry(_Strict):
     settle_seconds: float = Field(default=2.0, ge=0)
 
 
+class Ingest(_Strict):
+    batch_rows: int = Field(default=1_000_000, ge=1)
+
+
 class Operations(_Strict):
     schedules: Schedules = Schedules()
     read_retry: ReadRetry = ReadRetry()
+    ingest: Ingest = Ingest()
     server: Server = Server()
     audit: Audit = Audit()
     feedback: FeedbackLimits = FeedbackLimits()

@@ -68,29 +68,45 @@ def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
 
 
-def find_duplicates(con: duckdb.DuckDBPyConnection, keyed: pa.Table,
-                    money_table: bool) -> pa.Array:
-    """The ``_rid`` of every exact duplicate among ``keyed`` (_rid, _file, _row, keys...)."""
-    con.register("staged_rows", keyed)
+def find_duplicates(con: duckdb.DuckDBPyConnection, table: str, spec: Table) -> None:
+    """``_ingest_duplicates(_rid, _file)``: every exact duplicate among the rows of
+    ``stg_<table>`` (CONTRACT §1; the rows of all its files, staged batch by batch)."""
+    keys = [duplicate_key(k, c.type) for k, c in spec.columns.items()]
+    columns = ", ".join(ident(c) for c in ("_rid", "_file", "_row", *keys))
+    con.execute(f"create or replace temp view staged_rows as "
+                f"select {columns} from {ident('stg_' + table)}")
     try:
-        rows = run_sql(con, "staging/duplicates", {"money_table": money_table}).fetchall()
+        run_sql(con, "staging/duplicates", {"money_table": spec.money_table},
+                create="_ingest_duplicates", temp=True)
     finally:
-        con.unregister("staged_rows")
-    return pa.array([row[0] for row in rows], pa.int64())
+        con.execute("drop view if exists staged_rows")
+
+
+def drop_rows(con: duckdb.DuckDBPyConnection, table: str, rids: pa.Array) -> None:
+    """Delete the rows of ``stg_<table>`` whose ``_rid`` is in ``rids`` (duplicates and
+    the rows the data contract rejects, found after every batch is staged)."""
+    if not len(rids):
+        return
+    con.register("dropped_rows", pa.table({"_rid": rids}))
+    try:
+        con.execute(f"delete from {ident('stg_' + table)} "
+                    "where _rid in (select _rid from dropped_rows)")
+    finally:
+        con.unregister("dropped_rows")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]],
-            rows: pa.Table) -> None:
+            rows: pa.Table | None) -> None:
     sql = create_table_sql(name, columns)
     log.debug("sql create %s\n%s", name, sql)
     con.execute(sql)
-    if rows.num_rows:
+    if rows is not None and rows.num_rows:
         con.register("ingest_rows", rows)
         try:
             con.execute(f"insert into {ident(name)} by name select * from ingest_rows")
         finally:
             con.unregister("ingest_rows")
-    log.info("%s: %d rows", name, rows.num_rows)
+    log.info("%s: %d rows", name, 0 if rows is None else rows.num_rows)
 
 
 @contextmanager
@@ -107,10 +123,19 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table,
-                 rows: pa.Table) -> None:
-    """Replace ``stg_<table>`` (full schema, also when ``rows`` is empty)."""
-    _insert(con, f"stg_{table}", staging_columns(spec), rows)
+def create_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table) -> None:
+    """Replace ``stg_<table>`` by an empty table (its full schema)."""
+    _insert(con, f"stg_{table}", staging_columns(spec), None)
+
+
+def append_staged(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Append one batch of accepted rows to ``stg_<table>``."""
+    if rows.num_rows:
+        con.register("ingest_rows", rows)
+        try:
+            con.execute(f"insert into {ident('stg_' + table)} by name select * from ingest_rows")
+        finally:
+            con.unregister("ingest_rows")
 
 
 def write_ingest_tables(con: duckdb.DuckDBPyConnection, config: Config, rows: dict[str, int],

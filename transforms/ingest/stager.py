@@ -1,0 +1,190 @@
+"""One table staged batch by batch: memory bounded by a batch, not by the table.
+
+A batch is a few consecutive files of the table (``operations.yaml``
+``ingest.batch_rows``), or one file. Per batch: normalise set-wise, quarantine
+the rows a check rejects, validate the rest against the table's data contract
+(GX), and append them to ``stg_<table>`` in DuckDB, which holds the union.
+Once every batch is in: exact duplicates are found over the whole table in
+SQL, and duplicates and the rows the contract rejected are deleted.
+
+The answer is the one a single pass over the whole table gives: the suites'
+expectations are row-wise, so a row fails in its batch as it would in the
+table; duplicates are found among the same rows (those no check rejected), and
+a rejected row that is also a duplicate counts as a duplicate, as before.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import time
+from collections import Counter
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.config import Config, Table
+from transforms.ingest.columns import NameCache, normalise_columns, row_reasons
+from transforms.ingest.discover import InboxFile
+from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile
+from transforms.ingest.result import FileResult
+from transforms.ingest.staging import (
+    append_staged,
+    arrow_schema,
+    create_staged,
+    drop_rows,
+    find_duplicates,
+    staging_columns,
+)
+from transforms.sqlbuild import ident
+
+Part = tuple[FileResult, InboxFile, RawFile]
+
+
+def quarantine_row(found: InboxFile, table: str, row: int | None, reason: str,
+                   raw: dict) -> dict:
+    return {"source": found.source, "table": table, "file": found.file, "row": row,
+            "reason": reason, "raw": json.dumps(raw, ensure_ascii=False)}
+
+
+def _kept(table: pa.Table, keep: pa.Array) -> pa.Table:
+    """The rows of ``table`` where ``keep`` holds (the table itself when it holds everywhere)."""
+    return table if pc.all(keep).as_py() else table.filter(keep)
+
+
+def _concat(parts: list[Part], piece) -> pa.Array:
+    return pa.concat_arrays([piece(found, raw) for _, found, raw in parts])
+
+
+class TableStager:
+    """Stages the readable files of one table and keeps their accounting.
+
+        stager = TableStager(...)        # stg_<table> created empty
+        stager.add(parts)                # once per batch of files
+        stager.finish()                  # duplicates and contract failures out
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, spec: Table, config: Config,
+                 contracts, as_of: dt.date, timings: dict,
+                 names_cache: NameCache | None = None):
+        self.con, self.name, self.spec, self.config = con, name, spec, config
+        self.contracts, self.as_of, self.timings = contracts, as_of, timings
+        self.names_cache = names_cache if names_cache is not None else NameCache()
+        self.results: list[FileResult] = []
+        self.quarantine: list[dict] = []
+        self.rejected: dict[int, dict] = {}   # _rid -> quarantine row, rejected by the contract
+        self.validations: list = []           # one GX validation result per batch
+        self.duplicates: Counter = Counter()
+        self.n = 0                            # rows staged so far: the next batch's _rid offset
+        self.rows = 0
+        self.gx_failed = 0
+        create_staged(con, name, spec)
+
+    def _time(self, step: str, start: float) -> None:
+        self.timings[step] = self.timings.get(step, 0) + time.perf_counter() - start
+
+    def _quarantine_at(self, parts: list[Part], offsets: list[int], positions: list[int],
+                       reasons: list[str]) -> list[tuple[int, dict]]:
+        """(batch position, quarantine row) of rows given by their position in the batch."""
+        by_part: dict[int, list[tuple[int, str]]] = {}
+        for position, reason in zip(positions, reasons):
+            part = bisect.bisect_right(offsets, position) - 1
+            by_part.setdefault(part, []).append((position, reason))
+        out = []
+        for part, items in sorted(by_part.items()):
+            _, found, raw = parts[part]
+            local = [p - offsets[part] for p, _ in items]
+            numbers = raw.row_numbers.take(pa.array(local, pa.int64())).to_pylist()
+            for (position, reason), number, values in zip(items, numbers, raw.raw_rows(local)):
+                out.append((position, quarantine_row(found, self.name, number, reason, values)))
+        return out
+
+    def add(self, parts: list[Part]) -> None:
+        """Stage one batch: its accepted rows go to ``stg_<table>``."""
+        self.results += [result for result, _, _ in parts]
+        for _, found, raw in parts:
+            for number, values in raw.mismatched:
+                self.quarantine.append(quarantine_row(found, self.name, number,
+                                                      FIELD_COUNT_MISMATCH, values))
+        sizes = [raw.columns.num_rows for _, _, raw in parts]
+        n = sum(sizes)
+        if n == 0:
+            return
+        offsets = [sum(sizes[:i]) for i in range(len(sizes))]
+        start = time.perf_counter()
+        texts = {k: _concat(parts, lambda f, raw, k=k: raw.text(k)) for k in self.spec.columns}
+        numeric = _concat(parts, lambda f, raw: raw.numeric_id if raw.numeric_id is not None
+                          else pa.repeat(False, raw.columns.num_rows))
+        out, errors = normalise_columns(self.spec, texts, numeric, self.config.county,
+                                        self.names_cache)
+        reasons = row_reasons(self.spec, out, texts, errors, n)
+        del texts, numeric, errors  # one batch at a time in memory: drop what is done
+        # _rid r is the row at position r - 1 of the table's files concatenated in path order.
+        out["_rid"] = pa.array(range(self.n + 1, self.n + n + 1), pa.int64())
+        out["_file"] = _concat(parts, lambda f, raw: pa.repeat(
+            pa.scalar(f.file, pa.string()), raw.columns.num_rows))
+        out["_row"] = _concat(parts, lambda f, raw: raw.row_numbers)
+        out["_extract_date"] = _concat(parts, lambda f, raw: pa.repeat(
+            pa.scalar(f.extract_date, pa.date32()), raw.columns.num_rows))
+        columns = staging_columns(self.spec)
+        staged = pa.table([out[c] for c, _ in columns], schema=arrow_schema(columns))
+        del out
+        rejected = pc.is_valid(reasons)
+        self.quarantine += [q for _, q in self._quarantine_at(
+            parts, offsets, pc.indices_nonzero(rejected).to_pylist(),
+            reasons.filter(rejected).to_pylist())]
+        # Rows leave through one mask: a filter copies every column, and most batches
+        # lose no row or a handful.
+        keep = pc.invert(rejected)
+        del reasons, rejected
+        self._time("normalise", start)
+
+        if pc.any(keep).as_py():
+            from expectations.contracts import failing_rows
+
+            runner = self.contracts()
+            start = time.perf_counter()
+            validation = runner.validate(self.name, staged, self.as_of, keep)
+            if validation is not None:
+                self.validations.append(validation)
+            failing = failing_rows(validation)
+            if failing:
+                rids = sorted(failing)
+                for position, q in self._quarantine_at(
+                        parts, offsets, [r - self.n - 1 for r in rids],
+                        [failing[r] for r in rids]):
+                    self.rejected[self.n + 1 + position] = q
+            self._time("contracts", start)
+
+        start = time.perf_counter()
+        append_staged(self.con, self.name, _kept(staged, keep))
+        self._time("write", start)
+        self.n += n
+
+    def finish(self) -> None:
+        """Drop duplicates and the rows the contract rejected; set each file's counts."""
+        start = time.perf_counter()
+        find_duplicates(self.con, self.name, self.spec)
+        duplicated = self.con.sql("select _rid from _ingest_duplicates order by _rid") \
+            .to_arrow_table().column(0).combine_chunks()
+        self.duplicates = Counter(dict(self.con.execute(
+            "select _file, count(*) from _ingest_duplicates group by _file").fetchall()))
+        self.con.execute("drop table _ingest_duplicates")
+        for rid in duplicated.to_pylist() if self.rejected else ():
+            self.rejected.pop(rid, None)  # a duplicate counts as a duplicate
+        self.gx_failed = len(self.rejected)
+        self.quarantine += self.rejected.values()
+        drop_rows(self.con, self.name, pa.concat_arrays(
+            [duplicated.cast(pa.int64()), pa.array(sorted(self.rejected), pa.int64())]))
+        self._time("duplicates", start)
+        accepted = Counter(dict(self.con.execute(
+            f"select _file, count(*) from {ident('stg_' + self.name)} group by _file"
+        ).fetchall()))
+        self.rows = sum(accepted.values())
+        quarantined = Counter(q["file"] for q in self.quarantine)
+        for result in self.results:
+            result.accepted = accepted[result.file]
+            result.quarantined = quarantined[result.file]
+            result.duplicates = self.duplicates[result.file]
+            result.check()
