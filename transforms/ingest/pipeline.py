@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import queue
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -110,28 +112,65 @@ class _Contracts:
         return self.runner
 
 
-def _read_parts(usable: list[tuple[FileResult, InboxFile]], spec: Table, retry: dict,
-                quarantine: list[dict], timings: dict):
-    """(result, file, raw) of each readable file of one table, in path order; a file
-    that cannot be read is quarantined whole."""
-    for result, found in usable:
-        start = time.perf_counter()
-        try:
-            raw = with_retry(read_raw, found.path, found, spec, **retry)
-        except OSError as exc:
-            exc = WholeFileError(CORRUPT_FILE, f"read failed: {exc}")
-            quarantine.append(_whole_file(found, result, exc.reason, exc.detail))
-            continue
-        except WholeFileError as exc:
-            quarantine.append(_whole_file(found, result, exc.reason, exc.detail))
-            continue
-        finally:
-            timings["read"] = timings.get("read", 0) + time.perf_counter() - start
-        result.read = raw.read
-        progress.report("ingest", "file", found.file, rows=raw.read)
-        if raw.unmapped:
-            log.info("%s: columns not used: %s", found.file, ", ".join(raw.unmapped))
-        yield result, found, raw
+class _ReadAhead:
+    """Reads the inbox's files in a background thread, one file ahead of staging.
+
+    Reading is mostly DuckDB, calamine and Arrow, outside the GIL: it overlaps the
+    normalising and validating of the file before. ``parts(table)`` gives the next
+    table's readable files in path order; a file that cannot be read is quarantined whole.
+    """
+
+    _END = object()
+
+    def __init__(self, work: list[tuple[FileResult, InboxFile, Table]], retry: dict,
+                 quarantine: list[dict], timings: dict):
+        self.quarantine, self.timings = quarantine, timings
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, args=(work, retry),
+                                        name="ingest-read", daemon=True)
+        self._thread.start()
+
+    def _read(self, work, retry) -> None:
+        for result, found, spec in work:
+            start = time.perf_counter()
+            try:
+                outcome = with_retry(read_raw, found.path, found, spec, **retry)
+            except OSError as exc:
+                outcome = WholeFileError(CORRUPT_FILE, f"read failed: {exc}")
+            except BaseException as exc:  # noqa: BLE001  (raised again by the staging thread)
+                outcome = exc
+            self.timings["read"] = self.timings.get("read", 0) + time.perf_counter() - start
+            if not self._put((result, found, outcome)):
+                return
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def parts(self, count: int):
+        """The next ``count`` files' (result, file, raw), the unreadable ones left out."""
+        for _ in range(count):
+            result, found, raw = self._queue.get()
+            if isinstance(raw, WholeFileError):
+                self.quarantine.append(_whole_file(found, result, raw.reason, raw.detail))
+                continue
+            if isinstance(raw, BaseException):
+                raise raw
+            result.read = raw.read
+            progress.report("ingest", "file", found.file, rows=raw.read)
+            if raw.unmapped:
+                log.info("%s: columns not used: %s", found.file, ", ".join(raw.unmapped))
+            yield result, found, raw
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
@@ -164,27 +203,46 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     tables: dict[str, TableResult] = {}
     validations: dict = {}
     batch_rows = config.operations.ingest.batch_rows
-    with transaction(con):
-        for name, spec in config.sources.tables.items():
-            stager = TableStager(con, name, spec, config, contracts, as_of, timings, names_cache)
-            batch: list = []
-            for part in _read_parts(usable[name], spec, retry, quarantine, timings):
-                if batch and sum(p[2].read for p in batch) + part[2].read > batch_rows:
-                    stager.add(batch)
-                    batch = []
-                batch.append(part)
-            stager.add(batch)
-            del batch
-            stager.finish()
-            quarantine += stager.quarantine
-            if stager.validations:
-                validations[name] = stager.validations
-            progress.report("ingest", "table", name, rows=stager.rows)
-            tables[name] = TableResult(name, spec.source, len(stager.results), stager.rows,
-                                       bool(stager.validations), stager.gx_failed)
-            log.info("%s: %d files, %d rows staged, %d quarantined, %d duplicates", name,
-                     len(stager.results), stager.rows, len(stager.quarantine),
-                     sum(stager.duplicates.values()))
+    reads = _ReadAhead([(result, found, config.sources.tables[name])
+                        for name in config.sources.tables for result, found in usable[name]],
+                       retry, quarantine, timings)
+    # One writer thread appends a batch to the warehouse while the next one is staged;
+    # it is joined before the transaction ends either way.
+    with transaction(con), ThreadPoolExecutor(1, thread_name_prefix="ingest-write") as writer:
+        staged: list[tuple[TableStager, Future]] = []  # tables being written, in order
+
+        def collect(wait: bool) -> None:
+            while staged and (wait or staged[0][1].done()):
+                stager, done = staged.pop(0)
+                done.result()
+                name = stager.name
+                quarantine.extend(stager.quarantine)
+                if stager.validations:
+                    validations[name] = stager.validations
+                progress.report("ingest", "table", name, rows=stager.rows)
+                tables[name] = TableResult(name, stager.spec.source, len(stager.results),
+                                           stager.rows, bool(stager.validations),
+                                           stager.gx_failed)
+                log.info("%s: %d files, %d rows staged, %d quarantined, %d duplicates", name,
+                         len(stager.results), stager.rows, len(stager.quarantine),
+                         sum(stager.duplicates.values()))
+        try:
+            for name, spec in config.sources.tables.items():
+                stager = TableStager(con, name, spec, config, contracts, as_of, timings,
+                                     names_cache, writer)
+                batch: list = []
+                for part in reads.parts(len(usable[name])):
+                    if batch and sum(p[2].read for p in batch) + part[2].read > batch_rows:
+                        stager.add(batch)
+                        batch = []
+                    batch.append(part)
+                stager.add(batch)
+                del batch
+                staged.append((stager, stager.finish()))
+                collect(wait=False)
+            collect(wait=True)
+        finally:
+            reads.close()
         quarantine.sort(key=lambda q: (q["file"], q["row"] is not None, q["row"] or 0))
         write_ingest_tables(con, config, {t: r.rows for t, r in tables.items()},
                             quarantine_table(quarantine), files_table(files))

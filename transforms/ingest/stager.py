@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
+from concurrent.futures import Executor, Future
 
 import duckdb
 import pyarrow as pa
@@ -30,12 +31,12 @@ from transforms.ingest.discover import InboxFile
 from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile
 from transforms.ingest.result import FileResult
 from transforms.ingest.staging import (
-    append_staged,
+    append_batch,
     arrow_schema,
-    create_staged,
-    drop_rows,
+    create_batches,
     find_duplicates,
     staging_columns,
+    write_staged,
 )
 from transforms.sqlbuild import ident
 
@@ -60,17 +61,22 @@ def _concat(parts: list[Part], piece) -> pa.Array:
 class TableStager:
     """Stages the readable files of one table and keeps their accounting.
 
-        stager = TableStager(...)        # stg_<table> created empty
+        stager = TableStager(...)        # the batches' table created empty
         stager.add(parts)                # once per batch of files
-        stager.finish()                  # duplicates and contract failures out
+        stager.finish().result()         # stg_<table>: duplicates and contract failures out
+
+    Every warehouse statement runs on ``writer``, one thread: the calling thread
+    normalises and validates the next batch (or table) meanwhile, and DuckDB works
+    outside the GIL. The batches go to a temporary table (in memory, spilled by
+    DuckDB when large); ``stg_<table>`` is written once, compressed, from it.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, name: str, spec: Table, config: Config,
-                 contracts, as_of: dt.date, timings: dict,
-                 names_cache: NameCache | None = None):
+                 contracts, as_of: dt.date, timings: dict, names_cache: NameCache,
+                 writer: Executor):
         self.con, self.name, self.spec, self.config = con, name, spec, config
         self.contracts, self.as_of, self.timings = contracts, as_of, timings
-        self.names_cache = names_cache if names_cache is not None else NameCache()
+        self.names_cache = names_cache
         self.results: list[FileResult] = []
         self.quarantine: list[dict] = []
         self.rejected: dict[int, dict] = {}   # _rid -> quarantine row, rejected by the contract
@@ -79,7 +85,9 @@ class TableStager:
         self.n = 0                            # rows staged so far: the next batch's _rid offset
         self.rows = 0
         self.gx_failed = 0
-        create_staged(con, name, spec)
+        self._writer = writer
+        self._batches = f"_ingest_{name}"
+        self._last = writer.submit(create_batches, con, self._batches, spec)
 
     def _time(self, step: str, start: float) -> None:
         self.timings[step] = self.timings.get(step, 0) + time.perf_counter() - start
@@ -157,17 +165,32 @@ class TableStager:
                     self.rejected[self.n + 1 + position] = q
             self._time("contracts", start)
 
-        start = time.perf_counter()
-        append_staged(self.con, self.name, _kept(staged, keep))
-        self._time("write", start)
+        self._submit(append_batch, self.con, self._batches, _kept(staged, keep))
         self.n += n
 
-    def finish(self) -> None:
-        """Drop duplicates and the rows the contract rejected; set each file's counts."""
-        start = time.perf_counter()
-        find_duplicates(self.con, self.name, self.spec)
+    def _submit(self, fn, *args) -> Future:
+        """Run ``fn`` on the writer thread after what was submitted before; the calling
+        thread waits only for the one before that (one batch in flight at most)."""
+        self._last.result()
+
+        def timed():
+            start = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                self._time("write", start)
+        self._last = self._writer.submit(timed)
+        return self._last
+
+    def finish(self) -> Future:
+        """Write ``stg_<table>`` without duplicates and the rows the contract rejected,
+        and set each file's counts (on the writer thread; done when the future is)."""
+        return self._submit(self._finish)
+
+    def _finish(self) -> None:
+        find_duplicates(self.con, self._batches, self.spec)
         duplicated = self.con.sql("select _rid from _ingest_duplicates order by _rid") \
-            .to_arrow_table().column(0).combine_chunks()
+            .to_arrow_table().column(0).combine_chunks().cast(pa.int64())
         self.duplicates = Counter(dict(self.con.execute(
             "select _file, count(*) from _ingest_duplicates group by _file").fetchall()))
         self.con.execute("drop table _ingest_duplicates")
@@ -175,9 +198,8 @@ class TableStager:
             self.rejected.pop(rid, None)  # a duplicate counts as a duplicate
         self.gx_failed = len(self.rejected)
         self.quarantine += self.rejected.values()
-        drop_rows(self.con, self.name, pa.concat_arrays(
-            [duplicated.cast(pa.int64()), pa.array(sorted(self.rejected), pa.int64())]))
-        self._time("duplicates", start)
+        write_staged(self.con, self.name, self.spec, self._batches, pa.concat_arrays(
+            [duplicated, pa.array(sorted(self.rejected), pa.int64())]))
         accepted = Counter(dict(self.con.execute(
             f"select _file, count(*) from {ident('stg_' + self.name)} group by _file"
         ).fetchall()))

@@ -68,31 +68,18 @@ def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
 
 
-def find_duplicates(con: duckdb.DuckDBPyConnection, table: str, spec: Table) -> None:
-    """``_ingest_duplicates(_rid, _file)``: every exact duplicate among the rows of
-    ``stg_<table>`` (CONTRACT §1; the rows of all its files, staged batch by batch)."""
+def find_duplicates(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
+    """``_ingest_duplicates(_rid, _file, _row)``: every exact duplicate among the rows
+    of one table's batches (CONTRACT §1)."""
     keys = [duplicate_key(k, c.type) for k, c in spec.columns.items()]
     columns = ", ".join(ident(c) for c in ("_rid", "_file", "_row", *keys))
-    con.execute(f"create or replace temp view staged_rows as "
-                f"select {columns} from {ident('stg_' + table)}")
+    con.execute(f"create or replace temp view staged_rows as select {columns} "
+                f"from {ident(batches)}")
     try:
         run_sql(con, "staging/duplicates", {"money_table": spec.money_table},
                 create="_ingest_duplicates", temp=True)
     finally:
         con.execute("drop view if exists staged_rows")
-
-
-def drop_rows(con: duckdb.DuckDBPyConnection, table: str, rids: pa.Array) -> None:
-    """Delete the rows of ``stg_<table>`` whose ``_rid`` is in ``rids`` (duplicates and
-    the rows the data contract rejects, found after every batch is staged)."""
-    if not len(rids):
-        return
-    con.register("dropped_rows", pa.table({"_rid": rids}))
-    try:
-        con.execute(f"delete from {ident('stg_' + table)} "
-                    "where _rid in (select _rid from dropped_rows)")
-    finally:
-        con.unregister("dropped_rows")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]],
@@ -123,19 +110,33 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def create_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table) -> None:
-    """Replace ``stg_<table>`` by an empty table (its full schema)."""
-    _insert(con, f"stg_{table}", staging_columns(spec), None)
+def create_batches(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
+    """The temporary table one table's batches are appended to (``stg_<table>``'s schema)."""
+    con.execute(create_table_sql(batches, staging_columns(spec), temp=True))
 
 
-def append_staged(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-    """Append one batch of accepted rows to ``stg_<table>``."""
+def append_batch(con: duckdb.DuckDBPyConnection, batches: str, rows: pa.Table) -> None:
     if rows.num_rows:
         con.register("ingest_rows", rows)
         try:
-            con.execute(f"insert into {ident('stg_' + table)} by name select * from ingest_rows")
+            con.execute(f"insert into {ident(batches)} by name select * from ingest_rows")
         finally:
             con.unregister("ingest_rows")
+
+
+def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table, batches: str,
+                 dropped: pa.Array) -> None:
+    """Replace ``stg_<table>`` by the rows of ``batches`` whose ``_rid`` is not in
+    ``dropped`` (duplicates, rows the contract rejected), in ``_rid`` order; drop
+    ``batches``."""
+    _insert(con, f"stg_{table}", staging_columns(spec), None)
+    con.register("dropped_rows", pa.table({"_rid": dropped}))
+    try:
+        con.execute(f"insert into {ident('stg_' + table)} select * from {ident(batches)} "
+                    "where _rid not in (select _rid from dropped_rows) order by _rid")
+    finally:
+        con.unregister("dropped_rows")
+    con.execute(f"drop table {ident(batches)}")
 
 
 def write_ingest_tables(con: duckdb.DuckDBPyConnection, config: Config, rows: dict[str, int],
