@@ -88,11 +88,7 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, 
     log.debug("sql create %s\n%s", name, sql)
     con.execute(sql)
     if rows is not None and rows.num_rows:
-        con.register("ingest_rows", rows)
-        try:
-            con.execute(f"insert into {ident(name)} by name select * from ingest_rows")
-        finally:
-            con.unregister("ingest_rows")
+        _append(con, name, rows)
     log.info("%s: %d rows", name, 0 if rows is None else rows.num_rows)
 
 
@@ -115,13 +111,24 @@ def create_batches(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) ->
     con.execute(create_table_sql(batches, staging_columns(spec), temp=True))
 
 
+def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Insert ``rows`` (the table's columns, in its order) into ``table``.
+
+    Never through ``con.register`` inside the ingest transaction: a registered Arrow
+    table stays alive, unregistered or not, until the transaction commits (DuckDB keeps
+    the dropped view for a rollback), so every batch of the run would stay in memory.
+    """
+    names = [c for c, in con.execute(
+        "select column_name from duckdb_columns() where table_name = $t "
+        "order by column_index", {"t": table}).fetchall()]
+    if rows.column_names != names:
+        raise StepError(f"{table}: columns {rows.column_names} are not the table's {names}")
+    con.from_arrow(rows).insert_into(table)
+
+
 def append_batch(con: duckdb.DuckDBPyConnection, batches: str, rows: pa.Table) -> None:
     if rows.num_rows:
-        con.register("ingest_rows", rows)
-        try:
-            con.execute(f"insert into {ident(batches)} by name select * from ingest_rows")
-        finally:
-            con.unregister("ingest_rows")
+        _append(con, batches, rows)
 
 
 def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table, batches: str,
@@ -130,13 +137,12 @@ def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table, batche
     ``dropped`` (duplicates, rows the contract rejected), in ``_rid`` order; drop
     ``batches``."""
     _insert(con, f"stg_{table}", staging_columns(spec), None)
-    con.register("dropped_rows", pa.table({"_rid": dropped}))
-    try:
-        con.execute(f"insert into {ident('stg_' + table)} select * from {ident(batches)} "
-                    "where _rid not in (select _rid from dropped_rows) order by _rid")
-    finally:
-        con.unregister("dropped_rows")
+    con.execute(create_table_sql("_ingest_dropped", [("_rid", "BIGINT")], temp=True))
+    _append(con, "_ingest_dropped", pa.table({"_rid": dropped}))
+    con.execute(f"insert into {ident('stg_' + table)} select * from {ident(batches)} "
+                "where _rid not in (select _rid from _ingest_dropped) order by _rid")
     con.execute(f"drop table {ident(batches)}")
+    con.execute("drop table _ingest_dropped")
 
 
 def write_ingest_tables(con: duckdb.DuckDBPyConnection, config: Config, rows: dict[str, int],
