@@ -55,7 +55,8 @@ def _kept(table: pa.Table, keep: pa.Array) -> pa.Table:
 
 
 def _concat(parts: list[Part], piece) -> pa.Array:
-    return pa.concat_arrays([piece(found, raw) for _, found, raw in parts])
+    arrays = [piece(found, raw) for _, found, raw in parts]
+    return arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)  # one file: no copy
 
 
 class TableStager:
