@@ -18,7 +18,7 @@ import bisect
 import datetime as dt
 import json
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import Executor, Future
 
 import duckdb
@@ -88,7 +88,8 @@ class TableStager:
         self.gx_failed = 0
         self._writer = writer
         self._batches = f"_ingest_{name}"
-        self._last = writer.submit(create_batches, con, self._batches, spec)
+        self._pending: deque[Future] = deque(
+            [writer.submit(create_batches, con, self._batches, spec)])
 
     def _time(self, step: str, start: float) -> None:
         self.timings[step] = self.timings.get(step, 0) + time.perf_counter() - start
@@ -170,9 +171,12 @@ class TableStager:
         self.n += n
 
     def _submit(self, fn, *args) -> Future:
-        """Run ``fn`` on the writer thread after what was submitted before; the calling
-        thread waits only for the one before that (one batch in flight at most)."""
-        self._last.result()
+        """Run ``fn`` on the writer thread after what was submitted before. The calling
+        thread waits only when two of this table's jobs are still pending (at most two
+        batches held for writing): the first batch of a table need not wait for the
+        previous table's ``stg_<table>`` to be written."""
+        while len(self._pending) >= 2:
+            self._pending.popleft().result()
 
         def timed():
             start = time.perf_counter()
@@ -180,15 +184,17 @@ class TableStager:
                 return fn(*args)
             finally:
                 self._time("write", start)
-        self._last = self._writer.submit(timed)
-        return self._last
+        self._pending.append(self._writer.submit(timed))
+        return self._pending[-1]
 
     def finish(self) -> Future:
         """Write ``stg_<table>`` without duplicates and the rows the contract rejected,
         and set each file's counts (on the writer thread; done when the future is)."""
-        return self._submit(self._finish)
+        return self._submit(self._finish, list(self._pending))
 
-    def _finish(self) -> None:
+    def _finish(self, before: list[Future]) -> None:
+        for job in before:  # done (one writer thread, in order): a failed batch fails the table
+            job.result()
         find_duplicates(self.con, self._batches, self.spec)
         duplicated = self.con.sql("select _rid from _ingest_duplicates order by _rid") \
             .to_arrow_table().column(0).combine_chunks().cast(pa.int64())

@@ -83,3 +83,26 @@ def test_a_batch_holds_whole_files(config, mixed_inbox):
     assert len(r.result.validations["participants"]) == 3
     r = Run(mixed_inbox, _batched(config, 8))    # a + b, then c
     assert len(r.result.validations["participants"]) == 2
+
+
+def test_a_batch_that_fails_to_be_written_fails_the_ingest(config, mixed_inbox, monkeypatch):
+    import duckdb
+
+    from transforms.ingest import stager
+    from transforms.sqlfile import StepError
+
+    con = duckdb.connect()
+    Run(mixed_inbox, config, con=con)
+    kept = con.execute("select count(*) from stg_participants").fetchall()
+    calls = []
+    original = stager.append_batch
+
+    def failing(con_, batches, rows):
+        calls.append(batches)
+        if len(calls) == 2:  # participants_b, on the writer thread
+            raise OSError("disk full")
+        original(con_, batches, rows)
+    monkeypatch.setattr(stager, "append_batch", failing)
+    with pytest.raises(StepError, match="disk full"):
+        Run(mixed_inbox, _batched(config, 1), con=con)
+    assert con.execute("select count(*) from stg_participants").fetchall() == kept
