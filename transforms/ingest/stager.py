@@ -34,9 +34,11 @@ from transforms.ingest.staging import (
     append_batch,
     arrow_schema,
     create_batches,
+    duplicates_of,
     find_duplicates,
     staging_columns,
     write_staged,
+    write_staged_rows,
 )
 from transforms.sqlbuild import ident
 
@@ -54,6 +56,13 @@ def _kept(table: pa.Table, keep: pa.Array) -> pa.Table:
     return table if pc.all(keep).as_py() else table.filter(keep)
 
 
+def _value_counts(values: pa.Array) -> list[tuple[str, int]]:
+    if not len(values):
+        return []
+    counts = pc.value_counts(values)
+    return list(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
+
+
 def _concat(parts: list[Part], piece) -> pa.Array:
     arrays = [piece(found, raw) for _, found, raw in parts]
     return arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)  # one file: no copy
@@ -62,14 +71,16 @@ def _concat(parts: list[Part], piece) -> pa.Array:
 class TableStager:
     """Stages the readable files of one table and keeps their accounting.
 
-        stager = TableStager(...)        # the batches' table created empty
+        stager = TableStager(...)
         stager.add(parts)                # once per batch of files
         stager.finish().result()         # stg_<table>: duplicates and contract failures out
 
     Every warehouse statement runs on ``writer``, one thread: the calling thread
     normalises and validates the next batch (or table) meanwhile, and DuckDB works
-    outside the GIL. The batches go to a temporary table (in memory, spilled by
-    DuckDB when large); ``stg_<table>`` is written once, compressed, from it.
+    outside the GIL. A table of one batch (most tables of a county) is deduplicated
+    in Arrow and written once. From a second batch on, the batches go to a temporary
+    table (in memory, spilled by DuckDB when large), and ``stg_<table>`` is written
+    once, compressed, from it.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, name: str, spec: Table, config: Config,
@@ -88,8 +99,9 @@ class TableStager:
         self.gx_failed = 0
         self._writer = writer
         self._batches = f"_ingest_{name}"
-        self._pending: deque[Future] = deque(
-            [writer.submit(create_batches, con, self._batches, spec)])
+        self._pending: deque[Future] = deque()
+        self._held: pa.Table | None = None  # the first batch, until a second one comes
+        self._spilled = False                # batches go to the temporary table
 
     def _time(self, step: str, start: float) -> None:
         self.timings[step] = self.timings.get(step, 0) + time.perf_counter() - start
@@ -167,7 +179,17 @@ class TableStager:
                     self.rejected[self.n + 1 + position] = q
             self._time("contracts", start)
 
-        self._submit(append_batch, self.con, self._batches, _kept(staged, keep))
+        rows = _kept(staged, keep)
+        del staged, keep
+        if not self._spilled and self._held is None:
+            self._held = rows  # a table of one batch never goes through the temporary table
+        else:
+            if not self._spilled:
+                self._spilled = True
+                self._submit(create_batches, self.con, self._batches, self.spec)
+                self._submit(append_batch, self.con, self._batches, self._held)
+                self._held = None
+            self._submit(append_batch, self.con, self._batches, rows)
         self.n += n
 
     def _submit(self, fn, *args) -> Future:
@@ -190,7 +212,33 @@ class TableStager:
     def finish(self) -> Future:
         """Write ``stg_<table>`` without duplicates and the rows the contract rejected,
         and set each file's counts (on the writer thread; done when the future is)."""
+        if not self._spilled:
+            rows, self._held = self._held, None
+            return self._submit(self._finish_one, rows)
         return self._submit(self._finish, list(self._pending))
+
+    def _drop(self, duplicated: pa.Array) -> pa.Array:
+        """The ``_rid`` to leave out of ``stg_<table>``: duplicates and the contract's
+        rejects (a reject that is also a duplicate counts as a duplicate)."""
+        for rid in duplicated.to_pylist() if self.rejected else ():
+            self.rejected.pop(rid, None)
+        self.gx_failed = len(self.rejected)
+        self.quarantine += self.rejected.values()
+        return pa.concat_arrays([duplicated, pa.array(sorted(self.rejected), pa.int64())])
+
+    def _finish_one(self, rows: pa.Table | None) -> None:
+        """A table of one batch (or none): duplicates found and dropped in Arrow."""
+        if rows is not None:
+            duplicated = duplicates_of(rows, self.spec)
+            self.duplicates = Counter(
+                dict(_value_counts(rows.column("_file").take(
+                    pc.indices_nonzero(pc.is_in(rows.column("_rid"), duplicated))))))
+            dropped = self._drop(duplicated)
+            if len(dropped):
+                rows = rows.filter(pc.invert(pc.is_in(rows.column("_rid"), dropped)))
+        write_staged_rows(self.con, self.name, self.spec, rows)
+        self._account(Counter() if rows is None else Counter(dict(_value_counts(
+            rows.column("_file")))))
 
     def _finish(self, before: list[Future]) -> None:
         for job in before:  # done (one writer thread, in order): a failed batch fails the table
@@ -201,15 +249,13 @@ class TableStager:
         self.duplicates = Counter(dict(self.con.execute(
             "select _file, count(*) from _ingest_duplicates group by _file").fetchall()))
         self.con.execute("drop table _ingest_duplicates")
-        for rid in duplicated.to_pylist() if self.rejected else ():
-            self.rejected.pop(rid, None)  # a duplicate counts as a duplicate
-        self.gx_failed = len(self.rejected)
-        self.quarantine += self.rejected.values()
-        write_staged(self.con, self.name, self.spec, self._batches, pa.concat_arrays(
-            [duplicated, pa.array(sorted(self.rejected), pa.int64())]))
-        accepted = Counter(dict(self.con.execute(
+        write_staged(self.con, self.name, self.spec, self._batches, self._drop(duplicated))
+        self._account(Counter(dict(self.con.execute(
             f"select _file, count(*) from {ident('stg_' + self.name)} group by _file"
-        ).fetchall()))
+        ).fetchall())))
+
+    def _account(self, accepted: Counter) -> None:
+        """Each file's counts: every row read is accepted, quarantined or a duplicate."""
         self.rows = sum(accepted.values())
         quarantined = Counter(q["file"] for q in self.quarantine)
         for result in self.results:

@@ -68,6 +68,17 @@ def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
 
 
+def duplicates_of(rows: pa.Table, spec: Table) -> pa.Array:
+    """The ``_rid`` of every exact duplicate among ``rows`` (a table of one batch, in
+    Arrow), by the same query as ``find_duplicates``."""
+    from transforms.normalise.sql import run
+
+    keys = [duplicate_key(k, c.type) for k, c in spec.columns.items()]
+    found = run(read_sql("staging/duplicates"), {"money_table": spec.money_table},
+                staged_rows=rows.select(["_rid", "_file", "_row", *keys]))
+    return found.column("_rid").combine_chunks().cast(pa.int64())
+
+
 def find_duplicates(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
     """``_ingest_duplicates(_rid, _file, _row)``: every exact duplicate among the rows
     of one table's batches (CONTRACT §1)."""
@@ -129,6 +140,12 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
 def append_batch(con: duckdb.DuckDBPyConnection, batches: str, rows: pa.Table) -> None:
     if rows.num_rows:
         _append(con, batches, rows)
+
+
+def write_staged_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Table,
+                      rows: pa.Table | None) -> None:
+    """Replace ``stg_<table>`` by ``rows`` (a table of one batch; None: empty)."""
+    _insert(con, f"stg_{table}", staging_columns(spec), rows)
 
 
 def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table, batches: str,
