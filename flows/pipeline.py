@@ -183,7 +183,8 @@ class Reconciliation:
     def export(self) -> dict:
         from transforms import progress
         from transforms.export import (
-            write_county_workbook,
+            prepare_lists,
+            start_county_workbook,
             write_lists,
             write_progress_xlsx,
             write_report,
@@ -191,25 +192,30 @@ class Reconciliation:
         )
 
         req, config = self.request, self.request.config
+        rate = config.policy.target_rate
         with self._step("export"):
             outputs = write_lists(self.con, self.staging, county=config.county)
             for entry in outputs:
                 progress.report("export", "list", name=entry.file, rows=entry.rows)
-            outputs += write_township_workbooks(
-                self.con, self.staging, config.county, req.as_of, mask_ids=req.mask_ids,
-                target_rate=config.policy.target_rate)
-            faults.checkpoint("export", "workbooks_done")
-            for entry in (write_progress_xlsx(self.con, self.staging, config.county, req.as_of,
-                                              target_rate=config.policy.target_rate),
-                          write_county_workbook(self.con, self.staging, config.county,
-                                                req.as_of, mask_ids=req.mask_ids,
-                                                target_rate=config.policy.target_rate)):
-                outputs.append(entry)
-                progress.report("export", "workbook", entry.file, rows=entry.rows)
+            # every list read and rendered once, for the township workbooks and county.xlsx
+            prepared = prepare_lists(self.con, config.county, req.mask_ids)
+            # county.xlsx is written by a worker process meanwhile (on a big county)
+            with start_county_workbook(self.con, self.staging, config.county, req.as_of,
+                                       mask_ids=req.mask_ids, target_rate=rate,
+                                       prepared=prepared) as county:
+                outputs += write_township_workbooks(
+                    self.con, self.staging, config.county, req.as_of, mask_ids=req.mask_ids,
+                    target_rate=rate, prepared=prepared)
+                faults.checkpoint("export", "workbooks_done")
+                for entry in (write_progress_xlsx(self.con, self.staging, config.county,
+                                                  req.as_of, target_rate=rate),
+                              county.result()):
+                    outputs.append(entry)
+                    progress.report("export", "workbook", entry.file, rows=entry.rows)
             outputs.append(write_report(
                 self.con, self.staging, config.county, req.as_of,
                 {"timings": self.timings, "version": version()},
-                target_rate=config.policy.target_rate))
+                target_rate=rate))
         self.outputs = outputs
         self.summaries["export"] = {"files": len(outputs)}
         faults.checkpoint("export", "done")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,19 +21,98 @@ from transforms import lists_schema
 from transforms.config import County
 from transforms.export import figures, labels
 from transforms.export import sheet_layout as layout
-from transforms.export.files import OutputFile, write_bytes
-from transforms.export.workbooks import _fetch, _list_sheet, _list_tables
+from transforms.export.files import OutputFile, publish, temp_path, write_bytes
+from transforms.export.list_rows import PreparedLists
+from transforms.export.workbooks import _list_sheet, _prepared
 from transforms.export.xlsx_book import book_formats, new_book
 
 FILE = "county.xlsx"
+# From this many list rows on, county.xlsx is written by a worker process (measured on
+# this machine: below it the worker's start-up, about 0.5 s, costs more than it saves).
+WORKER_ROWS = 5000
 
 
 def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: County,
                           as_of: dt.date, mask_ids: bool = True, *,
-                          target_rate: Decimal) -> OutputFile:
+                          target_rate: Decimal,
+                          prepared: PreparedLists | None = None) -> OutputFile:
+    """``prepared``: the lists as ``list_rows.prepare_lists`` read them (read here when
+    not given; the township workbooks' own, so every row is read and rendered once)."""
+    with start_county_workbook(con, out, county, as_of, mask_ids, target_rate=target_rate,
+                               prepared=prepared, worker=False) as pending:
+        return pending.result()
+
+
+class PendingCountyWorkbook:
+    """county.xlsx being written: by a worker process (xlsxwriter is pure Python, so a
+    second core writes it while this one writes the township workbooks), or here when
+    ``result`` is asked. Use as a context manager: leaving it stops the worker.
+
+    The worker is ``python -m transforms.export.county_worker JOB OUT``: a fresh
+    interpreter (a fork would copy the run's DuckDB and Prefect threads mid-work, and
+    multiprocessing's spawn runs the caller's main module again); the job is pickled
+    to a file beside the output, the bytes come back in the output's temp file."""
+
+    def __init__(self, out: Path, job: tuple, note: str | None, worker: bool) -> None:
+        self._out, self._job, self._note = out, job, note
+        self._path = out / FILE
+        self._proc = None
+        if worker:
+            self._start()
+
+    def _start(self) -> None:
+        import pickle
+        import subprocess
+        import sys
+        import tempfile
+
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._job_file = temp_path(self._path).with_suffix(".job")
+        self._job_file.write_bytes(pickle.dumps(self._job, pickle.HIGHEST_PROTOCOL))
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result/__exit__)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "transforms.export.county_worker", str(self._job_file),
+             str(temp_path(self._path))], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=self._errors, env=env)
+
+    def result(self) -> OutputFile:
+        rows = sum(len(data or ()) for data in self._job[3].values())
+        if self._proc is None:
+            data, rows = county_bytes(*self._job)
+            return write_bytes(self._out, self._path, data, rows, self._note)
+        code = self._proc.wait()
+        self._proc = None
+        self._job_file.unlink(missing_ok=True)
+        self._errors.seek(0)
+        errors = self._errors.read().decode("utf-8", "replace")
+        self._errors.close()
+        if code != 0:
+            raise RuntimeError(f"county.xlsx worker failed ({code}):\n{errors[-4000:]}")
+        return publish(self._out, temp_path(self._path), self._path, rows, self._note)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._proc is not None:  # left before result(): stop the worker
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+            self._job_file.unlink(missing_ok=True)
+            temp_path(self._path).unlink(missing_ok=True)
+            self._errors.close()
+
+
+def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: County,
+                          as_of: dt.date, mask_ids: bool = True, *, target_rate: Decimal,
+                          prepared: PreparedLists | None = None,
+                          worker: bool | None = None) -> PendingCountyWorkbook:
+    """Read what county.xlsx shows, and start writing it: in a worker process when
+    ``worker`` (None: when the lists hold at least WORKER_ROWS rows, below which the
+    worker's start-up costs more than it saves, and ``second_core_free``)."""
     out = Path(out)
-    tables = _list_tables(con)
-    lists = {name: _fetch(con, name, types, "true", {}) for name, types in tables.items()}
+    lists = _prepared(con, county, mask_ids, prepared).rows
     configured = [t.name for t in county.townships]
     stats, missing, with_status = figures.list_stats(con, configured, county.unknown_township)
     townships = configured + ([county.unknown_township] if county.unknown_township in stats
@@ -40,7 +120,31 @@ def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     progress = {r["township"]: r for r in figures.read_progress(
         con, configured + [county.unknown_township])}
     total = figures.county_total(list(progress.values()), target_rate)
+    note = None
+    if missing:
+        note = ("input tables missing: "
+                + ", ".join(sorted(f"list_{n}" for n in missing)) + " (sheets header only)")
+    if worker is None:
+        worker = (sum(len(rows or ()) for rows in lists.values()) >= WORKER_ROWS
+                  and second_core_free())
+    job = (county, as_of, mask_ids, lists, townships, stats, missing, with_status, total)
+    return PendingCountyWorkbook(out, job, note, worker)
 
+
+def second_core_free() -> bool:
+    """True when a worker process would get a core of its own: more than one core, and
+    fewer processes running on average (the last minute's load) than cores. On a
+    machine others keep busy, a worker only shares this run's slice of it, and its
+    start-up (about 0.3 s of CPU) is lost (docs/decisions.md, rules-export)."""
+    cores = os.cpu_count() or 1
+    return cores > 1 and os.getloadavg()[0] < cores
+
+
+def county_bytes(county: County, as_of: dt.date, mask_ids: bool, lists: dict,
+                 townships: list[str], stats: dict, missing: set[str],
+                 with_status: frozenset[str], total: dict | None) -> tuple[bytes, int]:
+    """The bytes of county.xlsx and its list rows, from what ``start_county_workbook``
+    read (no connection: it may run in a worker process)."""
     buffer = io.BytesIO()
     title = f"{county.name}城乡居民基本养老保险数据比对核查清单（全县）"
     book = new_book(buffer, title, county, as_of)
@@ -57,17 +161,13 @@ def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     rows = 0
     for name, data in lists.items():
         sheet = book.add_worksheet(labels.LIST_TITLE[name])
-        _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats,
+        _list_sheet(sheet, lists_schema.columns(name), data or [], formats,
                     title=f"{title}——{labels.LIST_TITLE[name]}",
                     right=f"数据截止 {as_of.isoformat()}", footer=footer, answers=False)
         rows += len(data or [])
     _summary(summary, title, as_of, mask_ids, townships, stats, missing, with_status, formats)
     book.close()
-    note = None
-    if missing:
-        note = ("input tables missing: "
-                + ", ".join(sorted(f"list_{n}" for n in missing)) + " (sheets header only)")
-    return write_bytes(out, out / FILE, buffer.getvalue(), rows, note)
+    return buffer.getvalue(), rows
 
 
 def _county_line(total: dict | None) -> str:

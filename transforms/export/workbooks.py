@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,55 +32,43 @@ from transforms.config import County
 from transforms.export import figures, labels
 from transforms.export import sheet_layout as layout
 from transforms.export.csv_lists import list_table
-from transforms.export.files import OutputFile, quote, require_columns, table_columns, write_bytes
-from transforms.export.formatting import (
-    ID_COLUMNS,
-    LIST_SORT,
-    MONEY,
-    MONTHS,
-    escape_text,
-    order_sql,
-)
+from transforms.export.files import OutputFile, quote, table_columns, write_bytes
+from transforms.export.list_rows import PreparedLists, Row, prepare_lists, write_rows
 from transforms.export.stamp import STAMP_SHEET, stamp_rows, warehouse_secret
 from transforms.export.workbook_summary import percent_text, write_summary
 from transforms.export.xlsx_book import book_formats, new_book
-from transforms.normalise.id import mask
 from transforms.progress import report as report_progress
 
 log = logging.getLogger(__name__)
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
-_CODED = {"reason": labels.REASON, "issue": labels.REASON, "action": labels.REASON,
-          "match_method": labels.METHOD, "source": labels.SOURCE,
-          "case_status": labels.STATUS}
-
 
 def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: County,
                              as_of: dt.date, mask_ids: bool = True, *,
-                             target_rate: Decimal) -> list[OutputFile]:
+                             target_rate: Decimal,
+                             prepared: PreparedLists | None = None) -> list[OutputFile]:
     """Write townships/<乡镇>.xlsx for every configured township, and for the
     unknown township when a list row has it (or a township not configured).
 
-    ``target_rate`` is ``Config.policy.target_rate``. Workbooks of an earlier
-    run in the same folder that this run did not write are removed.
+    ``target_rate`` is ``Config.policy.target_rate``; ``prepared`` the lists as
+    ``list_rows.prepare_lists`` read them (read here when not given). Workbooks of an
+    earlier run in the same folder that this run did not write are removed.
     """
     out = Path(out)
     folder = out / "townships"
     folder.mkdir(parents=True, exist_ok=True)
-    tables = _list_tables(con)
+    prepared = _prepared(con, county, mask_ids, prepared)
     configured = [t.name for t in county.townships]
     townships = list(configured)
-    if _has_unknown(con, tables, configured):
+    if prepared.has_township(county.unknown_township):
         townships.append(county.unknown_township)
-    missing = [list_table(n) for n, types in tables.items() if types is None]
+    missing = [list_table(n) for n, rows in prepared.rows.items() if rows is None]
     note = f"input tables missing: {', '.join(missing)} (sheets header only)" if missing else None
     stats, _, with_status = figures.list_stats(con, configured, county.unknown_township)
     written = []
     secret = warehouse_secret(con)
     codes = {t.name: t.code for t in county.townships}
     for township in townships:
-        where, params = _where(township, configured)
-        lists = {name: _fetch(con, name, types, where, params) for name, types in tables.items()}
+        lists = {name: prepared.of(name, township) for name in prepared.rows}
         progress = _progress(con, township)
         stamp = stamp_rows(secret, township, codes.get(township, county.code), as_of)
         data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress,
@@ -96,44 +83,13 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
     return written
 
 
-def _list_tables(con) -> dict[str, dict[str, str] | None]:
-    tables = {}
-    for name in lists_schema.LISTS:
-        types = table_columns(con, list_table(name))
-        if types is not None:
-            require_columns(list_table(name), types, lists_schema.columns(name))
-        tables[name] = types
-    return tables
-
-
-def _has_unknown(con, tables, configured: list[str]) -> bool:
-    for name, types in tables.items():
-        if types is None:
-            continue
-        sql = (f"select count(*) from {quote(list_table(name))} as src "
-               "where src.township is null or not list_contains($configured, src.township)")
-        if con.execute(sql, {"configured": configured}).fetchone()[0]:
-            return True
-    return False
-
-
-def _where(township: str, configured: list[str]) -> tuple[str, dict]:
-    if township in configured:
-        return "src.township = $township", {"township": township}
-    # the unknown township's workbook also takes any township not configured
-    return ("(src.township is null or not list_contains($configured, src.township))",
-            {"configured": configured})
-
-
-def _fetch(con, name: str, types, where: str, params: dict) -> list[tuple] | None:
-    if types is None:
-        return None
-    cols = lists_schema.columns(name)
-    select = ", ".join(f"src.{quote(c)}" for c in cols)
-    sql = (f"select {select} from {quote(list_table(name))} as src where {where} "
-           f"order by {order_sql(lists_schema.sort_columns(name), LIST_SORT)}")
-    log.debug("workbook rows:\n%s", sql)
-    return con.execute(sql, params).fetchall()
+def _prepared(con, county: County, mask_ids: bool,
+              prepared: PreparedLists | None) -> PreparedLists:
+    if prepared is None:
+        return prepare_lists(con, county, mask_ids)
+    if prepared.mask_ids != mask_ids:
+        raise ValueError("the prepared lists were rendered with another mask_ids")
+    return prepared
 
 
 def _progress(con, township: str) -> dict | None:
@@ -158,7 +114,7 @@ def _workbook(county: County, township: str, as_of: dt.date, target_rate: Decima
     rows = 0
     for name, data in lists.items():
         sheet = book.add_worksheet(labels.LIST_TITLE[name])
-        _list_sheet(sheet, lists_schema.columns(name), data or [], mask_ids, formats,
+        _list_sheet(sheet, lists_schema.columns(name), data or [], formats,
                     labels.check_choices(name), title=f"{title}——{labels.LIST_TITLE[name]}",
                     right=f"数据截止 {as_of.isoformat()}", footer=footer)
         rows += len(data or [])
@@ -194,41 +150,18 @@ def _stamp_sheet(book, stamp: list[tuple[str, str]]) -> None:
     sheet.very_hidden()
 
 
-def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
-                formats: dict, choices: tuple[str, ...] = labels.CHECK_CHOICES, *, title: str,
+def _list_sheet(sheet, cols: tuple[str, ...], rows: list[Row], formats: dict,
+                choices: tuple[str, ...] = labels.CHECK_CHOICES, *, title: str,
                 right: str = "", footer: str = "", answers: bool = True) -> None:
-    """One list: Chinese headers, the rows, the answer columns (township workbooks), then
-    widths, wrap, print setup and protection (sheet_layout)."""
+    """One list: Chinese headers, the rows (rendered by list_rows), the answer columns
+    (township workbooks), then widths, wrap, print setup and protection (sheet_layout)."""
     names = list(cols) + ([labels.CHECK_RESULT, labels.CHECK_NOTE] if answers else [])
     headers = [labels.column(c) for c in names]
     for j, header in enumerate(headers):
         fmt = formats["check" if header in layout.ANSWER_HEADERS else "header"]
         sheet.write_string(0, j, header, fmt)
-    longest = [0] * len(names)
     width = {j: layout.column_width(c, headers[j], 0) for j, c in enumerate(names)}
-    wrapped = {j: width[j] for j, c in enumerate(cols) if c in layout.WRAPPED}
-    renderers = [_renderer(c, mask_ids) for c in cols]
-    for i, row in enumerate(rows, start=1):
-        lines = 1
-        for j, value in enumerate(row):
-            if value is None:
-                continue
-            shown, fmt = renderers[j](value)
-            if fmt is None:
-                if j in wrapped:
-                    sheet.write_string(i, j, shown, formats["wrap"])
-                    lines = max(lines, layout.lines_needed(shown, wrapped[j]))
-                else:
-                    sheet.write_string(i, j, shown, formats["text"])
-                    # display width is at most 2 per character: skip what cannot widen
-                    if 2 * len(shown) > longest[j] < layout.MAX_WIDTH:
-                        longest[j] = max(longest[j], layout.display_width(shown))
-            else:
-                sheet.write_number(i, j, shown, formats[fmt])
-                longest[j] = max(longest[j], len(f"{shown:.2f}"))
-        height = layout.row_height(lines)
-        if height:
-            sheet.set_row(i, height)
+    longest = write_rows(sheet, rows, formats, len(names))
     last = max(len(rows), 1)
     if answers:
         check_col = names.index(labels.CHECK_RESULT)
@@ -246,33 +179,3 @@ def _list_sheet(sheet, cols: tuple[str, ...], rows: list[tuple], mask_ids: bool,
     layout.print_setup(sheet, title, right, f"{footer}  本表 {len(rows)} 条".strip())
     if answers:
         layout.protect(sheet, formats, headers, 1, last, width)
-
-
-def _renderer(column: str, mask_ids: bool):
-    """value -> (what the cell shows, number format key or None for text)."""
-    def text(value: str) -> tuple[str, None]:
-        if mask_ids:
-            value = _ID_IN_TEXT.sub(lambda m: mask(m.group(1)), value)
-        return escape_text(value), None
-
-    if column in ID_COLUMNS:
-        return lambda v: (escape_text(mask(str(v)) if mask_ids else str(v)), None)
-    if column in _CODED:
-        table = _CODED[column]
-        return lambda v: text(labels.code(str(v), table))
-    if column == "death_sources":
-        return lambda v: text(labels.sources(str(v)))
-
-    def generic(value):
-        if isinstance(value, bool):
-            return (labels.YES if value else labels.NO), None
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.strftime("%Y-%m" if column in MONTHS else "%Y-%m-%d"), None
-        if isinstance(value, (int, Decimal, float)) and column in MONEY:
-            return float(value), "money"
-        if isinstance(value, int):
-            return value, "int"
-        if isinstance(value, (Decimal, float)):
-            return float(value), "decimal"
-        return text(str(value))
-    return generic

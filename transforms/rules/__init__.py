@@ -104,7 +104,7 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
     ``years``: the policy years in play, see ``start``. A shard (``shard=True``,
     transforms/shard/) neither checks the contracts nor reports its lists: the gather
     does both once, on the county's lists, as a local run does."""
-    from expectations.list_contracts import validate
+    from expectations.list_contracts import ListChecks
     from transforms.rules import (
         contribution_issues,
         deceased_accounts,
@@ -118,20 +118,26 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
         unenrolled_residents,
     )
 
-    ctx = start(con, config, as_of, years)
-    made = people.build(con, ctx)
-    log.info("intermediate tables built: %s", made)
-    counts: dict[str, int] = {}
-    for module in (deceased_accounts, funeral_grants, contribution_issues, special_groups,
-                   lapsed_payers, enterprise_scheme, unenrolled_residents, progress,
-                   review_queue):
-        built = module.build(con, ctx)
-        counts.update(built)
-        if not shard:
-            report_progress("rules", "list", module.__name__.rsplit(".", 1)[-1],
-                            rows=sum(built.values()))
-    if not shard:
-        validate(con)  # a broken contract is a bug in the rules: the run stops here
+    checks = None if shard else ListChecks()  # GX on a thread beside the SQL
+    try:
+        ctx = start(con, config, as_of, years)
+        made = people.build(con, ctx)
+        log.info("intermediate tables built: %s", made)
+        counts: dict[str, int] = {}
+        for module in (deceased_accounts, funeral_grants, contribution_issues, special_groups,
+                       lapsed_payers, enterprise_scheme, unenrolled_residents, progress,
+                       review_queue):
+            built = module.build(con, ctx)
+            counts.update(built)
+            name = module.__name__.rsplit(".", 1)[-1]
+            if checks is not None:
+                checks.check(con, name)
+                report_progress("rules", "list", name, rows=sum(built.values()))
+        if checks is not None:
+            checks.finish(con)  # a broken contract is a bug in the rules: the run stops here
+    finally:
+        if checks is not None:
+            checks.close()
     counts = dict(sorted(counts.items()))
     log.info("lists built: %s", counts)
     return counts

@@ -9,7 +9,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from transforms.export import labels, write_county_workbook, write_lists, write_progress_xlsx
+from transforms.export import (
+    labels,
+    start_county_workbook,
+    write_county_workbook,
+    write_lists,
+    write_progress_xlsx,
+)
 from transforms.lists_schema import LISTS
 
 AS_OF = dt.date(2024, 6, 30)
@@ -182,3 +188,19 @@ def test_county_workbook_in_full_when_told(con, sample, tmp_path, config):
         labels.LIST_TITLE["deceased_accounts"]].iter_rows(values_only=True))
     at = rows[0].index("公民身份号码")
     assert sample["dead_b"] in [r[at] for r in rows[1:]]
+
+
+def test_county_workbook_from_a_worker_process_is_the_same_file(con, sample, tmp_path, config):
+    """A big county's county.xlsx is written by a worker process (start_county_workbook):
+    the same bytes as written here, and a worker stopped early leaves no file behind."""
+    here = write_county_workbook(con, tmp_path / "here", config.county, AS_OF,
+                                 target_rate=config.policy.target_rate)
+    with start_county_workbook(con, tmp_path / "worker", config.county, AS_OF,
+                               target_rate=config.policy.target_rate, worker=True) as pending:
+        there = pending.result()
+    assert there == here
+    assert sorted(p.name for p in (tmp_path / "worker").iterdir()) == ["county.xlsx"]
+    with start_county_workbook(con, tmp_path / "stopped", config.county, AS_OF,
+                               target_rate=config.policy.target_rate, worker=True):
+        pass
+    assert list((tmp_path / "stopped").iterdir()) == []

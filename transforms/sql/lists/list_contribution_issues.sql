@@ -1,6 +1,6 @@
 -- contribution_issues (RULES §4): one row per (contribution row, issue).
 -- $enabled lists the issues whose sources came tonight.
-with contrib as (
+with contrib as not materialized (
     select
         _rid, id_number, name, year, tier, personal_amount, provincial_subsidy,
         county_subsidy, gov_paid, pay_date, channel,

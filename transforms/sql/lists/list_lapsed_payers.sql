@@ -11,18 +11,10 @@ with paid as (
     group by id_number
 ),
 
-last_tier as (
-    select id_number, year, max(tier) as tier, coalesce(max(gov_paid), 0) > 0 as gov_paid
-    from stg_contributions
-    group by id_number, year
-),
-
 candidates as (
     select
         l.*,
         p.last_paid_year,
-        t.tier as last_tier,
-        t.gov_paid as last_gov_paid,
         year(l.enrol_date) as enrol_year,
         -- first year counted as missed; clamped to the as-of year (an enrolment
         -- date after it is a ledger error, but this year is still unpaid)
@@ -33,7 +25,6 @@ candidates as (
             $as_of_year) as first_missed
     from rule_ledger as l
     left join paid as p using (id_number)
-    left join last_tier as t on t.id_number = l.id_number and t.year = p.last_paid_year
     where l.enrol_status in ('正常参保', '暂停缴费')
         and l.benefit_status = '未领取'
         and l.age between $age_min and $age_max
@@ -48,12 +39,25 @@ candidates as (
         )
 ),
 
+last_tier as (
+    -- the tier of each candidate's last paid year: only the candidates' rows of that
+    -- year are grouped (rule_ledger has one row per ID), not every (ID, year) of the
+    -- table (0.24 s of 0.27 on 300k people)
+    select c.id_number, max(s.tier) as tier, coalesce(max(s.gov_paid), 0) > 0 as gov_paid
+    from stg_contributions as s
+    join candidates as c on c.id_number = s.id_number and s.year = c.last_paid_year
+    group by c.id_number
+),
+
 counted as (
     select
-        *,
-        $as_of_year - first_missed + 1 as years_missed,
-        if(first_missed < $as_of_year, 'lapsed', 'unpaid_this_year') as reason
-    from candidates
+        c.*,
+        t.tier as last_tier,
+        t.gov_paid as last_gov_paid,
+        $as_of_year - c.first_missed + 1 as years_missed,
+        if(c.first_missed < $as_of_year, 'lapsed', 'unpaid_this_year') as reason
+    from candidates as c
+    left join last_tier as t using (id_number)
 ),
 
 final as (
