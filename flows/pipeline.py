@@ -109,7 +109,8 @@ class Reconciliation:
             self.staging = outfolder.prepare(req.out)
             import duckdb
 
-            self.con = duckdb.connect(str(req.warehouse))
+            self.con = duckdb.connect(str(req.warehouse), config={
+                "memory_limit": req.config.operations.warehouse.memory_limit})
         except BaseException as exc:
             self._audit(exc)
             self._stack.close()

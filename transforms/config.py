@@ -206,9 +206,21 @@ class ReadRetry(_Strict):
     settle_seconds: float = Field(default=2.0, ge=0)
 
 
+class Ingest(_Strict):
+    batch_rows: int = Field(default=1_000_000, ge=1)
+
+
+class Warehouse(_Strict):
+    # DuckDB's memory limit for a run's warehouse connection (a size or a share of RAM):
+    # beyond it, DuckDB spills to <warehouse>.tmp instead of growing.
+    memory_limit: str = Field(default="50%", pattern=r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$")
+
+
 class Operations(_Strict):
     schedules: Schedules = Schedules()
     read_retry: ReadRetry = ReadRetry()
+    ingest: Ingest = Ingest()
+    warehouse: Warehouse = Warehouse()
     server: Server = Server()
     audit: Audit = Audit()
     feedback: FeedbackLimits = FeedbackLimits()

@@ -47,10 +47,12 @@ def create_as_sql(table: str, body: str, *, temp: bool = False) -> str:
     return f"create or replace {'temp table' if temp else 'table'} {ident(table)} as\n{body}"
 
 
-def create_table_sql(table: str, columns: Iterable[tuple[str, str]]) -> str:
+def create_table_sql(table: str, columns: Iterable[tuple[str, str]], *,
+                     temp: bool = False) -> str:
     """An empty table with ``(column, DuckDB type)`` columns (types are ours, not config's)."""
     body = ",\n    ".join(f"{ident(c)} {t}" for c, t in columns)
-    return f"create or replace table {ident(table)} (\n    {body}\n)"
+    kind = "temp table" if temp else "table"
+    return f"create or replace {kind} {ident(table)} (\n    {body}\n)"
 
 
 # --- deaths (RULES §3): every death record of the tables with a death rule -------------

@@ -61,18 +61,40 @@ def _samples(column: str, result: dict) -> list[dict]:
     return out
 
 
-def _expectation_rows(validation) -> list[dict]:
+def _merged(results: list[dict]) -> dict:
+    """One expectation's result over a table staged in several batches: counts summed,
+    the sample values' counts added up (one batch: GX's own result)."""
+    if len(results) == 1:
+        return results[0]
+    unexpected = sum(r.get("unexpected_count", 0) or 0 for r in results)
+    elements = sum(r.get("element_count", 0) or 0 for r in results)
+    missing = sum(r.get("missing_count", 0) or 0 for r in results)
+    counted = elements - missing if any("missing_count" in r for r in results) else elements
+    samples: dict = {}
+    for r in results:
+        for item in r.get("partial_unexpected_counts") or []:
+            value = item.get("value")
+            samples[value] = samples.get(value, 0) + (item.get("count") or 0)
+    return {"unexpected_count": unexpected, "element_count": elements,
+            "unexpected_percent": 100 * unexpected / counted if counted else None,
+            "partial_unexpected_counts": sorted(
+                ({"value": v, "count": c} for v, c in samples.items()),
+                key=lambda item: -item["count"])}
+
+
+def _expectation_rows(validations: list) -> list[dict]:
+    """The rows of a suite's page; ``validations`` holds one result per staged batch."""
     rows = []
-    for item in validation.results:
-        config = item.expectation_config
+    for items in zip(*(v.results for v in validations)):
+        config = items[0].expectation_config
         kwargs = dict(config.kwargs)
         columns = kwargs.get("column") or ", ".join(
             kwargs[k] for k in ("column_A", "column_B") if kwargs.get(k))
-        result = item.result or {}
+        result = _merged([item.result or {} for item in items])
         percent = result.get("unexpected_percent")
         rows.append({
             "type": config.type, "label": LABELS.get(config.type, ""), "columns": columns,
-            "params": _params(kwargs), "success": bool(item.success),
+            "params": _params(kwargs), "success": all(bool(item.success) for item in items),
             "unexpected_count": result.get("unexpected_count", 0) or 0,
             "unexpected_percent": "" if percent is None else f"{percent:.2f}%",
             "samples": _samples(kwargs.get("column", ""), result),
@@ -88,17 +110,16 @@ def write_data_docs(result: IngestResult, out_dir: Path) -> Path:
         old.unlink()
     suites = []
     for table, info in result.tables.items():
-        validation = result.validations.get(table)
+        validations = result.validations.get(table) or []
         entry = {"table": table, "source": info.source, "files": info.files, "rows": info.rows,
-                 "validated": validation is not None, "quarantined": info.gx_failed_rows,
+                 "validated": bool(validations), "quarantined": info.gx_failed_rows,
                  "page": f"suite_{table}.html", "evaluated": 0, "failed": 0}
-        if validation is not None:
-            stats = validation.statistics
-            entry["evaluated"] = stats["evaluated_expectations"]
-            entry["failed"] = stats["unsuccessful_expectations"]
-            expectations = _expectation_rows(validation)
-            checked = max((e.result.get("element_count", 0) or 0 for e in validation.results),
-                          default=0)
+        if validations:
+            expectations = _expectation_rows(validations)
+            entry["evaluated"] = len(expectations)
+            entry["failed"] = sum(not e["success"] for e in expectations)
+            checked = sum(max((e.result.get("element_count", 0) or 0 for e in v.results),
+                              default=0) for v in validations)
             page = _ENV.get_template("data_docs_suite.html.j2").render(
                 table=table, source=info.source, as_of=result.as_of.isoformat(),
                 rows_checked=checked, evaluated=entry["evaluated"],

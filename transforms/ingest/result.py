@@ -54,7 +54,7 @@ class IngestResult:
     as_of: dt.date
     files: list[FileResult]
     tables: dict[str, TableResult]
-    validations: dict[str, Any] = field(default_factory=dict)  # table -> GX validation result
+    validations: dict[str, list[Any]] = field(default_factory=dict)  # table -> GX results, a batch each
     timings: dict[str, float] = field(default_factory=dict)    # seconds per step
     quarantined_rows: int = 0
 

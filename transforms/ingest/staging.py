@@ -68,29 +68,39 @@ def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
 
 
-def find_duplicates(con: duckdb.DuckDBPyConnection, keyed: pa.Table,
-                    money_table: bool) -> pa.Array:
-    """The ``_rid`` of every exact duplicate among ``keyed`` (_rid, _file, _row, keys...)."""
-    con.register("staged_rows", keyed)
+def duplicates_of(rows: pa.Table, spec: Table) -> pa.Array:
+    """The ``_rid`` of every exact duplicate among ``rows`` (a table of one batch, in
+    Arrow), by the same query as ``find_duplicates``."""
+    from transforms.normalise.sql import run
+
+    keys = [duplicate_key(k, c.type) for k, c in spec.columns.items()]
+    found = run(read_sql("staging/duplicates"), {"money_table": spec.money_table},
+                staged_rows=rows.select(["_rid", "_file", "_row", *keys]))
+    return found.column("_rid").combine_chunks().cast(pa.int64())
+
+
+def find_duplicates(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
+    """``_ingest_duplicates(_rid, _file, _row)``: every exact duplicate among the rows
+    of one table's batches (CONTRACT §1)."""
+    keys = [duplicate_key(k, c.type) for k, c in spec.columns.items()]
+    columns = ", ".join(ident(c) for c in ("_rid", "_file", "_row", *keys))
+    con.execute(f"create or replace temp view staged_rows as select {columns} "
+                f"from {ident(batches)}")
     try:
-        rows = run_sql(con, "staging/duplicates", {"money_table": money_table}).fetchall()
+        run_sql(con, "staging/duplicates", {"money_table": spec.money_table},
+                create="_ingest_duplicates", temp=True)
     finally:
-        con.unregister("staged_rows")
-    return pa.array([row[0] for row in rows], pa.int64())
+        con.execute("drop view if exists staged_rows")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]],
-            rows: pa.Table) -> None:
+            rows: pa.Table | None) -> None:
     sql = create_table_sql(name, columns)
     log.debug("sql create %s\n%s", name, sql)
     con.execute(sql)
-    if rows.num_rows:
-        con.register("ingest_rows", rows)
-        try:
-            con.execute(f"insert into {ident(name)} by name select * from ingest_rows")
-        finally:
-            con.unregister("ingest_rows")
-    log.info("%s: %d rows", name, rows.num_rows)
+    if rows is not None and rows.num_rows:
+        _append(con, name, rows)
+    log.info("%s: %d rows", name, 0 if rows is None else rows.num_rows)
 
 
 @contextmanager
@@ -107,10 +117,49 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table,
-                 rows: pa.Table) -> None:
-    """Replace ``stg_<table>`` (full schema, also when ``rows`` is empty)."""
+def create_batches(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
+    """The temporary table one table's batches are appended to (``stg_<table>``'s schema)."""
+    con.execute(create_table_sql(batches, staging_columns(spec), temp=True))
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Insert ``rows`` (the table's columns, in its order) into ``table``.
+
+    Never through ``con.register`` inside the ingest transaction: a registered Arrow
+    table stays alive, unregistered or not, until the transaction commits (DuckDB keeps
+    the dropped view for a rollback), so every batch of the run would stay in memory.
+    """
+    names = [c for c, in con.execute(
+        "select column_name from duckdb_columns() where table_name = $t "
+        "order by column_index", {"t": table}).fetchall()]
+    if rows.column_names != names:
+        raise StepError(f"{table}: columns {rows.column_names} are not the table's {names}")
+    con.from_arrow(rows).insert_into(table)
+
+
+def append_batch(con: duckdb.DuckDBPyConnection, batches: str, rows: pa.Table) -> None:
+    if rows.num_rows:
+        _append(con, batches, rows)
+
+
+def write_staged_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Table,
+                      rows: pa.Table | None) -> None:
+    """Replace ``stg_<table>`` by ``rows`` (a table of one batch; None: empty)."""
     _insert(con, f"stg_{table}", staging_columns(spec), rows)
+
+
+def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table, batches: str,
+                 dropped: pa.Array) -> None:
+    """Replace ``stg_<table>`` by the rows of ``batches`` whose ``_rid`` is not in
+    ``dropped`` (duplicates, rows the contract rejected), in ``_rid`` order; drop
+    ``batches``."""
+    _insert(con, f"stg_{table}", staging_columns(spec), None)
+    con.execute(create_table_sql("_ingest_dropped", [("_rid", "BIGINT")], temp=True))
+    _append(con, "_ingest_dropped", pa.table({"_rid": dropped}))
+    con.execute(f"insert into {ident('stg_' + table)} select * from {ident(batches)} "
+                "where _rid not in (select _rid from _ingest_dropped) order by _rid")
+    con.execute(f"drop table {ident(batches)}")
+    con.execute("drop table _ingest_dropped")
 
 
 def write_ingest_tables(con: duckdb.DuckDBPyConnection, config: Config, rows: dict[str, int],

@@ -33,14 +33,17 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run(sql: str, **tables: pa.Table) -> pa.Table:
-    """``sql`` over the Arrow ``tables`` (registered under their names), in row order."""
+def run(sql: str, params: dict | None = None, **tables: pa.Table) -> pa.Table:
+    """``sql`` over the Arrow ``tables`` (registered under their names), in row order.
+
+    A private in-memory connection, never inside the warehouse's transaction (where a
+    registered table would stay alive until commit)."""
     with _LOCK:  # one in-memory connection (temp macros are per connection)
         con = _connection()
         try:
             for name, table in tables.items():
                 con.register(name, table)
-            return con.sql(sql).to_arrow_table()
+            return con.sql(sql, params=params).to_arrow_table()
         finally:
             for name in tables:
                 con.unregister(name)

@@ -93,3 +93,24 @@ def test_the_same_inbox_gives_the_same_tables(config, inbox, run):
 def test_create_table_sql_refuses_odd_identifiers():
     with pytest.raises(IdentifierError):
         staging.create_table_sql('stg_x"; drop table y; --', [("a", "VARCHAR")])
+
+
+def test_a_batch_written_inside_the_transaction_is_not_kept_in_memory():
+    # DuckDB keeps a table registered with con.register alive until the transaction
+    # commits, unregistered or not; staging._append must let go of it at once.
+    import gc
+
+    import pyarrow as pa
+
+    con = duckdb.connect()
+    con.execute("begin")
+    con.execute(staging.create_table_sql("t", [("a", "BIGINT"), ("b", "VARCHAR")], temp=True))
+    before = pa.total_allocated_bytes()
+    rows = pa.table({"a": pa.array(range(1_000_000), pa.int64()), "b": ["x"] * 1_000_000})
+    assert pa.total_allocated_bytes() - before > 8_000_000
+    staging._append(con, "t", rows)
+    del rows
+    gc.collect()
+    assert pa.total_allocated_bytes() - before < 1_000_000
+    assert con.execute("select count(*) from t").fetchall() == [(1_000_000,)]
+    con.execute("commit")

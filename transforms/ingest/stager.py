@@ -1,0 +1,265 @@
+"""One table staged batch by batch: memory bounded by a batch, not by the table.
+
+A batch is a few consecutive files of the table (``operations.yaml``
+``ingest.batch_rows``), or one file. Per batch: normalise set-wise, quarantine
+the rows a check rejects, validate the rest against the table's data contract
+(GX), and append them to ``stg_<table>`` in DuckDB, which holds the union.
+Once every batch is in: exact duplicates are found over the whole table in
+SQL, and duplicates and the rows the contract rejected are deleted.
+
+The answer is the one a single pass over the whole table gives: the suites'
+expectations are row-wise, so a row fails in its batch as it would in the
+table; duplicates are found among the same rows (those no check rejected), and
+a rejected row that is also a duplicate counts as a duplicate, as before.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import time
+from collections import Counter, deque
+from concurrent.futures import Executor, Future
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.config import Config, Table
+from transforms.ingest.columns import NameCache, normalise_columns, row_reasons
+from transforms.ingest.discover import InboxFile
+from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile
+from transforms.ingest.result import FileResult
+from transforms.ingest.staging import (
+    append_batch,
+    arrow_schema,
+    create_batches,
+    duplicates_of,
+    find_duplicates,
+    staging_columns,
+    write_staged,
+    write_staged_rows,
+)
+from transforms.sqlbuild import ident
+
+Part = tuple[FileResult, InboxFile, RawFile]
+
+
+def quarantine_row(found: InboxFile, table: str, row: int | None, reason: str,
+                   raw: dict) -> dict:
+    return {"source": found.source, "table": table, "file": found.file, "row": row,
+            "reason": reason, "raw": json.dumps(raw, ensure_ascii=False)}
+
+
+def _kept(table: pa.Table, keep: pa.Array) -> pa.Table:
+    """The rows of ``table`` where ``keep`` holds (the table itself when it holds everywhere)."""
+    return table if pc.all(keep).as_py() else table.filter(keep)
+
+
+def _value_counts(values: pa.Array) -> list[tuple[str, int]]:
+    if not len(values):
+        return []
+    counts = pc.value_counts(values)
+    return list(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
+
+
+def _concat(parts: list[Part], piece) -> pa.Array:
+    arrays = [piece(found, raw) for _, found, raw in parts]
+    return arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)  # one file: no copy
+
+
+class TableStager:
+    """Stages the readable files of one table and keeps their accounting.
+
+        stager = TableStager(...)
+        stager.add(parts)                # once per batch of files
+        stager.finish().result()         # stg_<table>: duplicates and contract failures out
+
+    Every warehouse statement runs on ``writer``, one thread: the calling thread
+    normalises and validates the next batch (or table) meanwhile, and DuckDB works
+    outside the GIL. A table of one batch (most tables of a county) is deduplicated
+    in Arrow and written once. From a second batch on, the batches go to a temporary
+    table (in memory, spilled by DuckDB when large), and ``stg_<table>`` is written
+    once, compressed, from it.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, spec: Table, config: Config,
+                 contracts, as_of: dt.date, timings: dict, names_cache: NameCache,
+                 writer: Executor):
+        self.con, self.name, self.spec, self.config = con, name, spec, config
+        self.contracts, self.as_of, self.timings = contracts, as_of, timings
+        self.names_cache = names_cache
+        self.results: list[FileResult] = []
+        self.quarantine: list[dict] = []
+        self.rejected: dict[int, dict] = {}   # _rid -> quarantine row, rejected by the contract
+        self.validations: list = []           # one GX validation result per batch
+        self.duplicates: Counter = Counter()
+        self.n = 0                            # rows staged so far: the next batch's _rid offset
+        self.rows = 0
+        self.gx_failed = 0
+        self._writer = writer
+        self._batches = f"_ingest_{name}"
+        self._pending: deque[Future] = deque()
+        self._held: pa.Table | None = None  # the first batch, until a second one comes
+        self._spilled = False                # batches go to the temporary table
+
+    def _time(self, step: str, start: float) -> None:
+        self.timings[step] = self.timings.get(step, 0) + time.perf_counter() - start
+
+    def _quarantine_at(self, parts: list[Part], offsets: list[int], positions: list[int],
+                       reasons: list[str]) -> list[tuple[int, dict]]:
+        """(batch position, quarantine row) of rows given by their position in the batch."""
+        by_part: dict[int, list[tuple[int, str]]] = {}
+        for position, reason in zip(positions, reasons):
+            part = bisect.bisect_right(offsets, position) - 1
+            by_part.setdefault(part, []).append((position, reason))
+        out = []
+        for part, items in sorted(by_part.items()):
+            _, found, raw = parts[part]
+            local = [p - offsets[part] for p, _ in items]
+            numbers = raw.row_numbers.take(pa.array(local, pa.int64())).to_pylist()
+            for (position, reason), number, values in zip(items, numbers, raw.raw_rows(local)):
+                out.append((position, quarantine_row(found, self.name, number, reason, values)))
+        return out
+
+    def add(self, parts: list[Part]) -> None:
+        """Stage one batch: its accepted rows go to ``stg_<table>``."""
+        self.results += [result for result, _, _ in parts]
+        for _, found, raw in parts:
+            for number, values in raw.mismatched:
+                self.quarantine.append(quarantine_row(found, self.name, number,
+                                                      FIELD_COUNT_MISMATCH, values))
+        sizes = [raw.columns.num_rows for _, _, raw in parts]
+        n = sum(sizes)
+        if n == 0:
+            return
+        offsets = [sum(sizes[:i]) for i in range(len(sizes))]
+        start = time.perf_counter()
+        texts = {k: _concat(parts, lambda f, raw, k=k: raw.text(k)) for k in self.spec.columns}
+        numeric = _concat(parts, lambda f, raw: raw.numeric_id if raw.numeric_id is not None
+                          else pa.repeat(False, raw.columns.num_rows))
+        out, errors = normalise_columns(self.spec, texts, numeric, self.config.county,
+                                        self.names_cache)
+        reasons = row_reasons(self.spec, out, texts, errors, n)
+        del texts, numeric, errors  # one batch at a time in memory: drop what is done
+        # _rid r is the row at position r - 1 of the table's files concatenated in path order.
+        out["_rid"] = pa.array(range(self.n + 1, self.n + n + 1), pa.int64())
+        out["_file"] = _concat(parts, lambda f, raw: pa.repeat(
+            pa.scalar(f.file, pa.string()), raw.columns.num_rows))
+        out["_row"] = _concat(parts, lambda f, raw: raw.row_numbers)
+        out["_extract_date"] = _concat(parts, lambda f, raw: pa.repeat(
+            pa.scalar(f.extract_date, pa.date32()), raw.columns.num_rows))
+        columns = staging_columns(self.spec)
+        staged = pa.table([out[c] for c, _ in columns], schema=arrow_schema(columns))
+        del out
+        rejected = pc.is_valid(reasons)
+        self.quarantine += [q for _, q in self._quarantine_at(
+            parts, offsets, pc.indices_nonzero(rejected).to_pylist(),
+            reasons.filter(rejected).to_pylist())]
+        # Rows leave through one mask: a filter copies every column, and most batches
+        # lose no row or a handful.
+        keep = pc.invert(rejected)
+        del reasons, rejected
+        self._time("normalise", start)
+
+        if pc.any(keep).as_py():
+            from expectations.contracts import failing_rows
+
+            runner = self.contracts()
+            start = time.perf_counter()
+            validation = runner.validate(self.name, staged, self.as_of, keep)
+            if validation is not None:
+                self.validations.append(validation)
+            failing = failing_rows(validation)
+            if failing:
+                rids = sorted(failing)
+                for position, q in self._quarantine_at(
+                        parts, offsets, [r - self.n - 1 for r in rids],
+                        [failing[r] for r in rids]):
+                    self.rejected[self.n + 1 + position] = q
+            self._time("contracts", start)
+
+        rows = _kept(staged, keep)
+        del staged, keep
+        if not self._spilled and self._held is None:
+            self._held = rows  # a table of one batch never goes through the temporary table
+        else:
+            if not self._spilled:
+                self._spilled = True
+                self._submit(create_batches, self.con, self._batches, self.spec)
+                self._submit(append_batch, self.con, self._batches, self._held)
+                self._held = None
+            self._submit(append_batch, self.con, self._batches, rows)
+        self.n += n
+
+    def _submit(self, fn, *args) -> Future:
+        """Run ``fn`` on the writer thread after what was submitted before. The calling
+        thread waits only when two of this table's jobs are still pending (at most two
+        batches held for writing): the first batch of a table need not wait for the
+        previous table's ``stg_<table>`` to be written."""
+        while len(self._pending) >= 2:
+            self._pending.popleft().result()
+
+        def timed():
+            start = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                self._time("write", start)
+        self._pending.append(self._writer.submit(timed))
+        return self._pending[-1]
+
+    def finish(self) -> Future:
+        """Write ``stg_<table>`` without duplicates and the rows the contract rejected,
+        and set each file's counts (on the writer thread; done when the future is)."""
+        if not self._spilled:
+            rows, self._held = self._held, None
+            return self._submit(self._finish_one, rows)
+        return self._submit(self._finish, list(self._pending))
+
+    def _drop(self, duplicated: pa.Array) -> pa.Array:
+        """The ``_rid`` to leave out of ``stg_<table>``: duplicates and the contract's
+        rejects (a reject that is also a duplicate counts as a duplicate)."""
+        for rid in duplicated.to_pylist() if self.rejected else ():
+            self.rejected.pop(rid, None)
+        self.gx_failed = len(self.rejected)
+        self.quarantine += self.rejected.values()
+        return pa.concat_arrays([duplicated, pa.array(sorted(self.rejected), pa.int64())])
+
+    def _finish_one(self, rows: pa.Table | None) -> None:
+        """A table of one batch (or none): duplicates found and dropped in Arrow."""
+        if rows is not None:
+            duplicated = duplicates_of(rows, self.spec)
+            self.duplicates = Counter(
+                dict(_value_counts(rows.column("_file").take(
+                    pc.indices_nonzero(pc.is_in(rows.column("_rid"), duplicated))))))
+            dropped = self._drop(duplicated)
+            if len(dropped):
+                rows = rows.filter(pc.invert(pc.is_in(rows.column("_rid"), dropped)))
+        write_staged_rows(self.con, self.name, self.spec, rows)
+        self._account(Counter() if rows is None else Counter(dict(_value_counts(
+            rows.column("_file")))))
+
+    def _finish(self, before: list[Future]) -> None:
+        for job in before:  # done (one writer thread, in order): a failed batch fails the table
+            job.result()
+        find_duplicates(self.con, self._batches, self.spec)
+        duplicated = self.con.sql("select _rid from _ingest_duplicates order by _rid") \
+            .to_arrow_table().column(0).combine_chunks().cast(pa.int64())
+        self.duplicates = Counter(dict(self.con.execute(
+            "select _file, count(*) from _ingest_duplicates group by _file").fetchall()))
+        self.con.execute("drop table _ingest_duplicates")
+        write_staged(self.con, self.name, self.spec, self._batches, self._drop(duplicated))
+        self._account(Counter(dict(self.con.execute(
+            f"select _file, count(*) from {ident('stg_' + self.name)} group by _file"
+        ).fetchall())))
+
+    def _account(self, accepted: Counter) -> None:
+        """Each file's counts: every row read is accepted, quarantined or a duplicate."""
+        self.rows = sum(accepted.values())
+        quarantined = Counter(q["file"] for q in self.quarantine)
+        for result in self.results:
+            result.accepted = accepted[result.file]
+            result.quarantined = quarantined[result.file]
+            result.duplicates = self.duplicates[result.file]
+            result.check()
