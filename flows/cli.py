@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
+import gc
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +34,11 @@ ConfigDir = Annotated[Path, typer.Option(
     "--config", metavar="DIR", show_default=False,
     help="config folder (county, policy, sources, matching, operations)  "
          "[default: data/config]")]
+# `recon run` collects young garbage every 10,000 net allocations, not 700: Python's
+# default made ~7 full collections of the ~1.5 M objects Prefect, GX and pandas import
+# (1.4-2.0 s of CPU a run); with this, none while those load (docs/decisions.md
+# "prefect-cost"). Cycles still die young; only the start-up's walks go.
+GC_THRESHOLDS = (10_000, 10, 10)
 Verbose = Annotated[bool, typer.Option(
     "--verbose", "-v", help="show our debug lines and a traceback on failure")]
 
@@ -57,54 +61,6 @@ def _config(config_dir: Path):
     except ConfigError as exc:
         typer.echo(f"configuration error:\n{exc}", err=True)
         raise typer.Exit(2) from None
-
-
-def _server_url(config, box: dict) -> str | None:
-    """The Prefect server this run reports to, or None for a temporary API.
-
-    PREFECT_API_URL (the environment, else Prefect's settings and profile) when it
-    answers; when it is unset, the server `make serve` runs (operations.yaml
-    server) if it answers, so a run by hand shows in the same UI as the scheduled ones.
-    """
-    from prefect.settings import PREFECT_API_URL  # ~2.5 s of imports: in the background
-
-    from flows.serving import healthy
-
-    url = (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value() or "").strip()
-    if not url:
-        server = config.operations.server
-        local = f"http://{server.host}:{server.port}/api"
-        return local if healthy(local, timeout=0.5) else None
-    if healthy(url, timeout=3):
-        return url
-    box["note"] = (f"Prefect server {url} does not answer; running with a temporary API "
-                   "(this run will not show in its UI)")
-    return None
-
-
-def _resolve_api(config) -> tuple[threading.Thread, dict]:
-    """Find the Prefect server, or start Prefect's temporary API (it takes seconds),
-    in the background: the run reads the inbox meanwhile and waits for the API only
-    when the flow begins (issue #8)."""
-    box: dict = {}
-
-    def resolve():
-        try:
-            url = _server_url(config, box)
-            if url is None:
-                from prefect.server.api.server import SubprocessASGIServer
-
-                server = SubprocessASGIServer()
-                server.start()
-                url = server.api_url
-                box["temporary"] = True
-            box["url"] = url
-        except BaseException as exc:  # noqa: BLE001  (reported when the flow needs it)
-            box["error"] = exc
-
-    thread = threading.Thread(target=resolve, name="prefect-api", daemon=True)
-    thread.start()
-    return thread, box
 
 
 @app.command(no_args_is_help=False)
@@ -141,6 +97,7 @@ def run(
     from flows import console
 
     started = time.monotonic()
+    gc.set_threshold(*GC_THRESHOLDS)
     console.setup_logging(verbose)
     config = _config(config_dir)
     day = _date(as_of, config)
@@ -158,24 +115,27 @@ def run(
     view = console.RunView()
     from transforms import progress
 
+    api = None
     try:
         with progress.listening(view), view, Reconciliation(request) as recon:
-            thread, box = _resolve_api(config)  # after the lock: a refused run starts nothing
+            from flows.api import PrefectAPI
+
+            api = PrefectAPI(config).start()  # after the lock: a refused run starts nothing
             recon.ingest()  # while the API is found or started; the flow records it
-            thread.join()
-            if "note" in box:
-                console.err.print(box["note"], markup=False)
-            if "error" in box:
-                raise StepFailed("prefect", box["error"])
-            server = box["url"]
-            from prefect.settings import PREFECT_API_URL, temporary_settings
+            try:
+                server = api.url()
+            except Exception as exc:
+                raise StepFailed("prefect", exc) from exc
+            if api.note:
+                console.err.print(api.note, markup=False)
+            from prefect.settings import temporary_settings
 
             from flows.recon import handing_over, recon_flow
 
-            with (temporary_settings({PREFECT_API_URL: server}), handing_over(recon),
-                  console.prefect_console_silenced()):
+            with (temporary_settings(_flow_settings(server, api.is_temporary)),
+                  handing_over(recon), console.prefect_console_silenced()):
                 if executor == "dask":
-                    result = _run_sharded(recon, server, box.get("temporary", False),
+                    result = _run_sharded(recon, server, api.is_temporary,
                                           dask_address, dask_workers)
                 else:
                     result = recon_flow(warehouse=request.warehouse)
@@ -191,7 +151,17 @@ def run(
             f"step {getattr(locals().get('recon'), 'current', 'start')} failed: " \
             f"{type(exc).__name__}: {exc}"
         console.fail(f"failed: {message.splitlines()[0]} (run with -v for the traceback)", 1)
+    finally:
+        if api is not None:
+            api.stop()
     console.summary(result, time.monotonic() - started)
+
+
+def _flow_settings(url: str, temporary: bool) -> dict:
+    """The API the flow reports to. With the temporary API, no flow-run heartbeats:
+    nobody watches them (it stops with the run), and ending the heartbeat thread
+    costs up to 1 s a run (it sleeps in 1 s steps)."""
+    return {"api.url": url, **({"flows.heartbeat_frequency": None} if temporary else {})}
 
 
 def _run_sharded(recon, api: str, temporary: bool, address: str | None, workers: int) -> dict:
@@ -276,6 +246,16 @@ def check_config(config_dir: ConfigDir = defaults.CONFIG_DIR) -> None:
 
 def main() -> None:
     """Console entry point (`recon`): a bad option is one line and exit 2."""
+    try:
+        _main()
+    finally:
+        # the interpreter's last garbage collections walk every object Prefect, GX and
+        # pandas loaded (1.4-2.6 s after a run, docs/decisions.md "prefect-cost"); the
+        # process ends now, so they find nothing worth it: skip them
+        gc.freeze()
+
+
+def _main() -> None:
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
     abort = typer.Abort
     try:
