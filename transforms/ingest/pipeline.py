@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
@@ -42,7 +42,7 @@ from transforms.ingest.result import (
     quarantine_table,
 )
 from transforms.ingest.retry import with_retry
-from transforms.ingest.stager import TableStager, quarantine_row
+from transforms.ingest.stager import TableStager, Writer, quarantine_row
 from transforms.ingest.staging import transaction, write_ingest_tables
 from transforms.reasons import WHOLE_FILE
 
@@ -209,7 +209,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                        retry, quarantine, timings)
     # One writer thread appends a batch to the warehouse while the next one is staged;
     # it is joined before the transaction ends either way.
-    with transaction(con), ThreadPoolExecutor(1, thread_name_prefix="ingest-write") as writer:
+    with transaction(con), Writer() as writer:
         staged: list[tuple[TableStager, Future]] = []  # tables being written, in order
 
         def collect(wait: bool) -> None:

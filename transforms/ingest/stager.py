@@ -19,7 +19,8 @@ import datetime as dt
 import json
 import time
 from collections import Counter, deque
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Self
 
 import duckdb
 import pyarrow as pa
@@ -43,6 +44,35 @@ from transforms.ingest.staging import (
 from transforms.sqlbuild import ident
 
 Part = tuple[FileResult, InboxFile, RawFile]
+
+
+class Writer:
+    """One thread for every warehouse statement of ingest, in submission order.
+
+    After a statement fails, DuckDB aborts the transaction and every later one fails
+    with "Current transaction is aborted": each later job raises the first failure
+    instead, so the run reports what went wrong, whichever job is waited on first."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write")
+        self._failure: BaseException | None = None
+
+    def submit(self, fn, *args) -> Future:
+        def job():
+            if self._failure is not None:
+                raise self._failure
+            try:
+                return fn(*args)
+            except BaseException as exc:
+                self._failure = exc
+                raise
+        return self._pool.submit(job)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def quarantine_row(found: InboxFile, table: str, row: int | None, reason: str,
@@ -85,7 +115,7 @@ class TableStager:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, name: str, spec: Table, config: Config,
                  contracts, as_of: dt.date, timings: dict, names_cache: NameCache,
-                 writer: Executor):
+                 writer: Writer):
         self.con, self.name, self.spec, self.config = con, name, spec, config
         self.contracts, self.as_of, self.timings = contracts, as_of, timings
         self.names_cache = names_cache

@@ -99,7 +99,7 @@ def test_a_batch_that_fails_to_be_written_fails_the_ingest(config, mixed_inbox, 
 
     def failing(con_, batches, rows):
         calls.append(batches)
-        if len(calls) == 2:  # participants_b, on the writer thread
+        if len(calls) == 2:  # participants_b, on the writer thread; later jobs see it too
             raise OSError("disk full")
         original(con_, batches, rows)
     monkeypatch.setattr(stager, "append_batch", failing)
