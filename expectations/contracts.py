@@ -178,11 +178,11 @@ def release_batches(source) -> None:
     of each table would stay alive for the whole run (1.2 GB at 500,000 people). Private
     GX attributes: tests/expectations pin that they exist and that nothing is kept."""
     manager = source.get_execution_engine().batch_manager
-    for cache in ("_batch_cache", "_batch_data_cache"):
-        if not hasattr(manager, cache):
-            raise ContractError(f"great_expectations changed: BatchManager.{cache} is gone "
+    for attribute in ("_batch_cache", "_batch_data_cache"):
+        if not hasattr(manager, attribute):
+            raise ContractError(f"great_expectations changed: BatchManager.{attribute} is gone "
                                 "(expectations/contracts.py)")
-        getattr(manager, cache).clear()
+        getattr(manager, attribute).clear()
     manager._active_batch_id = manager._active_batch_data_id = None
 
 
