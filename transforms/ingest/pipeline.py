@@ -154,8 +154,9 @@ class _ReadAhead:
                 continue
         return False
 
-    def parts(self, count: int):
-        """The next ``count`` files' (result, file, raw), the unreadable ones left out."""
+    def parts(self, count: int, report):
+        """The next ``count`` files' (result, file, raw), the unreadable ones left out;
+        ``report(file, rows)`` for each readable one."""
         for _ in range(count):
             result, found, raw = self._queue.get()
             if isinstance(raw, WholeFileError):
@@ -164,7 +165,7 @@ class _ReadAhead:
             if isinstance(raw, BaseException):
                 raise raw
             result.read = raw.read
-            progress.report("ingest", "file", found.file, rows=raw.read)
+            report(found, raw.read)
             if raw.unmapped:
                 log.info("%s: columns not used: %s", found.file, ", ".join(raw.unmapped))
             yield result, found, raw
@@ -211,12 +212,28 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     # it is joined before the transaction ends either way.
     with transaction(con), Writer() as writer:
         staged: list[tuple[TableStager, Future]] = []  # tables being written, in order
+        held: list[tuple[str, str, int]] = []  # (table, file, rows) read while an earlier
+        #                                        table is being written: its lines wait
+
+        def report_file(found: InboxFile, rows: int) -> None:
+            collect(wait=False)
+            if staged:
+                held.append((found.table, found.file, rows))
+            else:
+                progress.report("ingest", "file", found.file, rows=rows)
+
+        def release(table: str | None) -> None:
+            """The held file lines of ``table`` (all of them when None), in reading order."""
+            for item in [h for h in held if table is None or h[0] == table]:
+                held.remove(item)
+                progress.report("ingest", "file", item[1], rows=item[2])
 
         def collect(wait: bool) -> None:
             while staged and (wait or staged[0][1].done()):
                 stager, done = staged.pop(0)
                 done.result()
                 name = stager.name
+                release(name)
                 quarantine.extend(stager.quarantine)
                 if stager.validations:
                     validations[name] = stager.validations
@@ -227,12 +244,13 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                 log.info("%s: %d files, %d rows staged, %d quarantined, %d duplicates", name,
                          len(stager.results), stager.rows, len(stager.quarantine),
                          sum(stager.duplicates.values()))
+                release(staged[0][0].name if staged else None)
         try:
             for name, spec in config.sources.tables.items():
                 stager = TableStager(con, name, spec, config, contracts, as_of, timings,
                                      names_cache, writer)
                 batch: list = []
-                for part in reads.parts(len(usable[name])):
+                for part in reads.parts(len(usable[name]), report_file):
                     if batch and sum(p[2].read for p in batch) + part[2].read > batch_rows:
                         stager.add(batch)
                         batch = []

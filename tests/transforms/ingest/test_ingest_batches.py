@@ -106,3 +106,21 @@ def test_a_batch_that_fails_to_be_written_fails_the_ingest(config, mixed_inbox, 
     with pytest.raises(StepError, match="disk full"):
         Run(mixed_inbox, _batched(config, 1), con=con)
     assert con.execute("select count(*) from stg_participants").fetchall() == kept
+
+
+def test_progress_lines_come_in_reading_order(config, mixed_inbox):
+    # A table is written while the next one is read: its line still comes before the
+    # next table's file lines.
+    from transforms import progress
+
+    events = []
+    with progress.listening(lambda e: events.append((e.what, e.name))):
+        Run(mixed_inbox, config)
+    lines = [(what, name) for what, name in events if what in ("file", "table")]
+    assert lines == [
+        ("file", "pension/participants_a.csv"), ("file", "pension/participants_b.csv"),
+        ("file", "pension/participants_c.csv"), ("table", "participants"),
+        ("file", "pension/contributions_a.csv"), ("file", "pension/contributions_b.csv"),
+        ("table", "contributions"),
+        *[("table", t) for t in config.sources.tables if t not in ("participants",
+                                                                  "contributions")]]
