@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import os
 import shutil
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.bench_scale import RECON, _commit, _rss_of, recon_run
+from benchmarks.bench_scale import measured_start, recon_run, synth_county
 from transforms import lists_schema
 
 RESULTS = Path(__file__).resolve().parent / "results" / "embedded.json"
@@ -153,17 +152,14 @@ def main(argv: list[str] | None = None) -> dict:
     from tests.acceptance.county import write_inbox
 
     result: dict = {"people": args.people, "seed": args.seed, "as_of": AS_OF,
-                    "measured": {"date": dt.date.today().isoformat(), "commit": _commit(),
-                                 "load_average_start": round(os.getloadavg()[0], 2)}}
+                    "measured": measured_start()}
     with tempfile.TemporaryDirectory(prefix="bench-embedded-") as tmp:
         base = Path(tmp)
         folder = args.keep or base
         synthetic, truth = folder / f"synth{args.people}", folder / f"synth{args.people}.truth"
-        if not (args.keep and (truth / "lists.csv").is_file()):
-            shutil.rmtree(synthetic, ignore_errors=True)
-            synth = _rss_of([RECON, "synth", "--people", str(args.people), "--seed",
-                             str(args.seed), "--as-of", AS_OF, "--out", str(synthetic),
-                             "--truth", str(truth)])
+        synth = synth_county(synthetic, truth, args.people, args.seed, AS_OF,
+                             reuse=args.keep is not None)
+        if synth:
             result["synth_seconds"] = synth["seconds"]
         acceptance = base / "acceptance"
         write_inbox(acceptance)

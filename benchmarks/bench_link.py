@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import os
 import shutil
@@ -32,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.bench_match import load_truth, run_splink, score
-from benchmarks.bench_scale import RECON, _commit, _rss_of, recon_run
+from benchmarks.bench_scale import measured_start, recon_run, synth_county
 from transforms.config import load_config
 
 RESULTS = Path(__file__).resolve().parent / "results" / "link.json"
@@ -79,16 +78,14 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     config = load_config()
     result: dict = {"people": args.people, "seed": args.seed, "as_of": args.as_of,
-                    "measured": {"date": dt.date.today().isoformat(), "commit": _commit(),
-                                 "load_average_start": round(os.getloadavg()[0], 2)}}
+                    "measured": measured_start()}
     with tempfile.TemporaryDirectory(prefix="bench-link-") as tmp:
         base = Path(tmp)
         folder = args.keep or base
         county, truth = folder / f"county{args.people}", folder / f"county{args.people}.truth"
-        if not (args.keep and (truth / "links.csv").is_file()):
-            synth = _rss_of([RECON, "synth", "--people", str(args.people), "--seed",
-                             str(args.seed), "--as-of", args.as_of, "--out", str(county),
-                             "--truth", str(truth)])
+        synth = synth_county(county, truth, args.people, args.seed, args.as_of,
+                             reuse=args.keep is not None)
+        if synth:
             result["synth_seconds"] = synth["seconds"]
         inbox = base / "inbox"
         result["inbox"] = link_inbox(county, inbox)

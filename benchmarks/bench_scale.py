@@ -190,6 +190,24 @@ def _print(entry: dict) -> None:
               f"peak RSS {r['peak_rss_mb']} MB, lists exact: {r['lists_exact']}")
 
 
+def measured_start() -> dict:
+    """When, on which commit and at what load a measurement starts: the commit is read at
+    the start, since it names the code that runs (a long run may outlive HEAD)."""
+    return {"date": dt.date.today().isoformat(), "commit": _commit(),
+            "load_average_start": round(os.getloadavg()[0], 2)}
+
+
+def synth_county(out: Path, truth: Path, people: int, seed: int, as_of: str,
+                 reuse: bool) -> dict | None:
+    """``recon synth`` into ``out`` and ``truth``; with ``reuse``, nothing when ``truth``
+    already holds a finished county. Its figures (``_rss_of``), or None when reused."""
+    if reuse and (truth / "lists.csv").is_file():
+        return None
+    shutil.rmtree(out, ignore_errors=True)
+    return _rss_of([RECON, "synth", "--people", str(people), "--seed", str(seed),
+                    "--as-of", as_of, "--out", str(out), "--truth", str(truth)])
+
+
 def _commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
@@ -230,11 +248,10 @@ def main() -> None:
             print("start-up:", results["startup_seconds"])
         counties = results.setdefault("counties", {})
         for people in args.people:
-            load = round(os.getloadavg()[0], 2)
+            measured = measured_start()
             entry = county(base, people, args.seed, args.as_of, keep=args.keep,
                            limit_gb=args.memory_limit_gb, recon_run=not args.no_recon_run)
-            entry["measured"] = {"date": dt.date.today().isoformat(), "commit": _commit(),
-                                 "load_average_start": load,
+            entry["measured"] = {**measured,
                                  "load_average_end": round(os.getloadavg()[0], 2)}
             counties[str(people)] = entry
             _print(entry)
