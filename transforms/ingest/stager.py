@@ -86,11 +86,12 @@ def _kept(table: pa.Table, keep: pa.Array) -> pa.Table:
     return table if pc.all(keep).as_py() else table.filter(keep)
 
 
-def _value_counts(values: pa.Array) -> list[tuple[str, int]]:
+def _value_counts(values: pa.Array) -> Counter:
     if not len(values):
-        return []
+        return Counter()
     counts = pc.value_counts(values)
-    return list(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
+    return Counter(dict(zip(counts.field("values").to_pylist(),
+                            counts.field("counts").to_pylist())))
 
 
 def _concat(parts: list[Part], piece) -> pa.Array:
@@ -153,7 +154,8 @@ class TableStager:
         return out
 
     def add(self, parts: list[Part]) -> None:
-        """Stage one batch: its accepted rows go to ``stg_<table>``."""
+        """Stage one batch: its accepted rows are held (the first batch) or written to the
+        table's temporary batch table."""
         self.results += [result for result, _, _ in parts]
         for _, found, raw in parts:
             for number, values in raw.mismatched:
@@ -245,7 +247,7 @@ class TableStager:
         if not self._spilled:
             rows, self._held = self._held, None
             return self._submit(self._finish_one, rows)
-        return self._submit(self._finish, list(self._pending))
+        return self._submit(self._finish)
 
     def _drop(self, duplicated: pa.Array) -> pa.Array:
         """The ``_rid`` to leave out of ``stg_<table>``: duplicates and the contract's
@@ -260,19 +262,16 @@ class TableStager:
         """A table of one batch (or none): duplicates found and dropped in Arrow."""
         if rows is not None:
             duplicated = duplicates_of(rows, self.spec)
-            self.duplicates = Counter(
-                dict(_value_counts(rows.column("_file").take(
-                    pc.indices_nonzero(pc.is_in(rows.column("_rid"), duplicated))))))
+            self.duplicates = _value_counts(
+                rows.column("_file").filter(pc.is_in(rows.column("_rid"), duplicated)))
             dropped = self._drop(duplicated)
             if len(dropped):
                 rows = rows.filter(pc.invert(pc.is_in(rows.column("_rid"), dropped)))
         write_staged_rows(self.con, self.name, self.spec, rows)
-        self._account(Counter() if rows is None else Counter(dict(_value_counts(
-            rows.column("_file")))))
+        self._account(Counter() if rows is None else _value_counts(rows.column("_file")))
 
-    def _finish(self, before: list[Future]) -> None:
-        for job in before:  # done (one writer thread, in order): a failed batch fails the table
-            job.result()
+    def _finish(self) -> None:
+        # A batch that failed to be written fails this job too (Writer: the first failure).
         find_duplicates(self.con, self._batches, self.spec)
         duplicated = self.con.sql("select _rid from _ingest_duplicates order by _rid") \
             .to_arrow_table().column(0).combine_chunks().cast(pa.int64())

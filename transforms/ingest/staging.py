@@ -68,22 +68,25 @@ def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
 
 
+def _keyed_columns(spec: Table) -> list[str]:
+    """What duplicates.sql reads: the row's place and one normalised value per column."""
+    return ["_rid", "_file", "_row", *(duplicate_key(k, c.type) for k, c in spec.columns.items())]
+
+
 def duplicates_of(rows: pa.Table, spec: Table) -> pa.Array:
     """The ``_rid`` of every exact duplicate among ``rows`` (a table of one batch, in
     Arrow), by the same query as ``find_duplicates``."""
     from transforms.normalise.sql import run
 
-    keys = [duplicate_key(k, c.type) for k, c in spec.columns.items()]
     found = run(read_sql("staging/duplicates"), {"money_table": spec.money_table},
-                staged_rows=rows.select(["_rid", "_file", "_row", *keys]))
+                staged_rows=rows.select(_keyed_columns(spec)))
     return found.column("_rid").combine_chunks().cast(pa.int64())
 
 
 def find_duplicates(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
     """``_ingest_duplicates(_rid, _file, _row)``: every exact duplicate among the rows
     of one table's batches (CONTRACT §1)."""
-    keys = [duplicate_key(k, c.type) for k, c in spec.columns.items()]
-    columns = ", ".join(ident(c) for c in ("_rid", "_file", "_row", *keys))
+    columns = ", ".join(ident(c) for c in _keyed_columns(spec))
     con.execute(f"create or replace temp view staged_rows as select {columns} "
                 f"from {ident(batches)}")
     try:
