@@ -117,11 +117,10 @@ class _ReadAhead:
     """Reads the inbox's files in a background thread, one file ahead of staging.
 
     Reading is mostly DuckDB, calamine and Arrow, outside the GIL: it overlaps the
-    normalising and validating of the file before. ``parts(table)`` gives the next
-    table's readable files in path order; a file that cannot be read is quarantined whole.
+    normalising and validating of the file before. ``parts(count, report)`` gives the
+    next ``count`` files' readable ones in path order; a file that cannot be read is
+    quarantined whole.
     """
-
-    _END = object()
 
     def __init__(self, work: list[tuple[FileResult, InboxFile, Table]], retry: dict,
                  quarantine: list[dict], timings: dict):
