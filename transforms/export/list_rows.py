@@ -23,7 +23,7 @@ import duckdb
 
 from transforms import lists_schema
 from transforms.config import County
-from transforms.export import labels
+from transforms.export import labels, xlsx_cells
 from transforms.export import sheet_layout as layout
 from transforms.export.csv_lists import list_table
 from transforms.export.files import quote, require_columns, table_columns
@@ -139,19 +139,7 @@ def renderer(cols: tuple[str, ...], mask_ids: bool):
 
 def write_rows(sheet, rows: list[Row], formats: dict, columns: int) -> list[int]:
     """Write the rows below the header; the longest value of each of ``columns``."""
-    longest = [0] * columns
-    text, number = sheet.write_string, sheet.write_number
-    for i, row in enumerate(rows, start=1):
-        for j, fmt, shown, width in row.cells:
-            if fmt == TEXT or fmt == WRAP:  # (==: rows may come unpickled, in a worker)
-                text(i, j, shown, formats[fmt])
-            else:
-                number(i, j, shown, formats[fmt])
-            if width is not None and width > longest[j]:
-                longest[j] = width
-        if row.height:
-            sheet.set_row(i, row.height)
-    return longest
+    return xlsx_cells.write_cells(sheet, rows, formats, columns)
 
 
 def _cell(column: str, mask_ids: bool):
