@@ -29,10 +29,10 @@ import pyarrow.compute as pc
 
 from transforms.config import Config, Table
 from transforms.ingest.columns import NameCache, normalise_columns, row_reasons
+from transforms.ingest.dedupe import Duplicates
 from transforms.ingest.discover import InboxFile
 from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile
 from transforms.ingest.result import FileResult
-from transforms.ingest.dedupe import Duplicates
 from transforms.ingest.staging import (
     append_staged,
     arrow_schema,

@@ -13,8 +13,8 @@ import duckdb
 import pyarrow as pa
 
 from transforms.config import Config, Table
-from transforms.sqlbuild import create_table_sql, ident
-from transforms.sqlfile import StepError, read_sql, run_sql
+from transforms.sqlbuild import create_table_sql
+from transforms.sqlfile import StepError, read_sql
 
 log = logging.getLogger(__name__)
 
