@@ -9,8 +9,8 @@ index). Here, for what our export writes and nothing else:
 
 - ``ListSheet``, the worksheet class of our workbooks (``xlsx_book.new_book``), writes
   a shared-string or number cell that has a format in one step (the ``<c>`` element
-  ``_write_cell`` writes for it: reference, style index, value); every other cell
-  goes to ``Worksheet._write_cell``.
+  ``_write_cell`` writes for it: reference, style index, value), inside its own copy
+  of ``_write_rows``' loop; every other cell goes to ``Worksheet._write_cell``.
 - ``write_cells`` stores what ``Worksheet._write_string``/``_write_number`` store
   (the shared-string index or the number, with its format, and the sheet's
   dimensions) for cells inside the sheet, finite numbers and strings below half
@@ -32,6 +32,42 @@ _TEXT = frozenset({"text", "wrap"})  # list_rows.TEXT, WRAP: the format keys of 
 
 class ListSheet(Worksheet):
     """A worksheet with a one-step writer for formatted string and number cells."""
+
+    def _write_rows(self) -> None:
+        """``Worksheet._write_rows`` (the same rows, cells and order), its lookups held
+        in locals and ``_write_cell`` inlined for the cells it writes in one step."""
+        if self.constant_memory:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, row_info, comments, spans = self.table, self.row_info, self.comments, \
+            self.row_spans
+        columns = range(self.dim_colmin, self.dim_colmax + 1)
+        write, ref, other = self.fh.write, xl_rowcol_to_cell_fast, super()._write_cell
+        string, number = CellStringTuple, CellNumberTuple
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            line = table[row_num]  # (a defaultdict, as there)
+            if not (row_num in row_info or row_num in comments or line):
+                continue
+            span = spans.get(int(row_num / 16))
+            if not line:
+                self._write_empty_row(row_num, span, row_info.get(row_num))
+                continue
+            self._write_row(row_num, span, row_info.get(row_num))
+            for col_num in columns:
+                if col_num not in line:
+                    continue
+                cell = line[col_num]
+                kind, fmt = cell.__class__, cell.format
+                if fmt and kind is string:
+                    write(f'<c r="{ref(row_num, col_num)}" s="{fmt._get_xf_index()}" '
+                          f't="s"><v>{cell.string}</v></c>')
+                elif fmt and kind is number:
+                    write(f'<c r="{ref(row_num, col_num)}" s="{fmt._get_xf_index()}">'
+                          f'<v>{cell.number:.16G}</v></c>')
+                else:
+                    other(row_num, col_num, cell)
+            self._xml_end_tag("row")
 
     def _write_cell(self, row: int, col: int, cell) -> None:
         kind, fmt = cell.__class__, cell.format

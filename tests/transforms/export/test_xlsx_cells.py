@@ -15,6 +15,7 @@ ROWS = [
     Row(((0, TEXT, "张三", 4), (1, "int", 7, 1), (2, "money", 1234.5, 7)), None),
     Row(((0, TEXT, "'=SUM(A1)", 9), (3, WRAP, "一行\n两行", None)), 30.0),
     Row((), None),  # a row of NULLs only
+    Row((), 20.0),  # no cell, a height: an empty row element
     Row(((1, "decimal", 0.125, 6), (2, "money", -5.0, 5), (4, TEXT, "张三", 4)), None),
     Row(((0, TEXT, "长" * 20000, 40000),), None),  # above half the limit: xlsxwriter's path
     Row(((0, TEXT, "超" * 40000, 80000), (2, "int", 2**40, 13)), 15.0),  # truncated there
