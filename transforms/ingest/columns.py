@@ -19,7 +19,8 @@ from transforms.config import County, Table
 from transforms.ingest.staging import ARROW_TYPES, column_outputs
 from transforms.normalise.id import CONVERTED_15, MISSING, VALID, normalise_id
 from transforms.normalise.name import normalise_names, pinyin_key
-from transforms.normalise.sql import normalise_ids
+from transforms.normalise.cache import ValueCache
+from transforms.normalise.sql import id_cache, normalise_ids
 from transforms.normalise.values import (
     BadValue,
     is_empty,
@@ -96,9 +97,10 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
                       ) -> tuple[dict[str, pa.Array], list[pa.Array]]:
     """Staging columns from text columns, and the parse errors (one array per column).
 
-    ``names_cache`` (raw name -> (name, pinyin)) is shared by the tables of one run:
-    the same people appear in most tables.
+    ``names_cache`` (names and IDs normalised so far) is shared by the tables of one
+    run: the same people appear in most tables.
     """
+    cache = NameCache() if names_cache is None else names_cache
     out: dict[str, pa.Array] = {}
     errors: list[pa.Array] = []
     for key, column in table.columns.items():
@@ -107,11 +109,10 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
         types = [ARROW_TYPES[t] for _, t in column_outputs(key, column.type)]
         if column.type == "id":
             # Set-wise in SQL (every ID is distinct); the Python reference for the rest.
-            number, status, birth = normalise_ids(raw, numeric_id, _id_reference)
+            number, status, birth = normalise_ids(raw, numeric_id, _id_reference, cache.ids)
             out.update(zip(names, (number, _raw(raw), status, birth)))
         elif column.type == "name":
-            name, pinyin = _names(raw, [types[0], types[2]],
-                                  NameCache() if names_cache is None else names_cache)
+            name, pinyin = _names(raw, [types[0], types[2]], cache)
             out.update(zip(names, (name, _raw(raw), pinyin)))
         elif column.type == "township":
             fn = lambda v: (normalise_township(v, county.township_names, county.aliases,
@@ -134,43 +135,36 @@ def _id_reference(text: str, from_number: bool):
 
 
 class NameCache:
-    """Raw name -> (name, pinyin) of every name seen in one run, as Arrow columns.
+    """The normalised values of one run: raw name -> (name, pinyin), and (``ids``)
+    raw ID -> (id_number, status, birth date), as Arrow columns (``ValueCache``).
 
     Shared by the tables of a run (the same people appear in most tables): a table's
-    distinct names are looked up with one ``index_in``, and only the names not seen
-    yet go through Python (OpenCC and pypinyin).
+    distinct names and IDs are looked up, and only those not seen yet go through
+    Python (OpenCC and pypinyin) or the ID SQL.
     """
 
     def __init__(self) -> None:
-        self.raw = pa.array([], pa.string())
-        self.name = pa.array([], pa.string())
-        self.pinyin = pa.array([], pa.string())
+        self.names = ValueCache([pa.string(), pa.string()])
+        self.ids = id_cache()
 
     def __len__(self) -> int:
-        return len(self.raw)
+        return len(self.names)
 
-    def positions(self, distinct: pa.Array) -> pa.Array:
-        """The cache position of every value of ``distinct`` (no nulls), adding the new."""
-        found = pc.index_in(distinct, value_set=self.raw)
-        missing = pc.is_null(found)
-        if not pc.any(missing).as_py():
-            return found
-        new = distinct.filter(missing).to_pylist()
-        names = normalise_names(new)
-        start = len(self.raw)
-        self.raw = pa.concat_arrays([self.raw, pa.array(new, pa.string())])
-        self.name = pa.concat_arrays([self.name, pa.array(names, pa.string())])
-        self.pinyin = pa.concat_arrays([self.pinyin, pa.array(names_pinyin(names), pa.string())])
-        # the new names were appended in the order they come in ``distinct``
-        return pc.replace_with_mask(found, missing,
-                                    pa.array(range(start, start + len(new)), found.type))
+    def lookup(self, distinct: list[str]) -> list[pa.Array]:
+        """(name, pinyin) of every raw name of ``distinct`` (distinct, no None)."""
+        return self.names.lookup(distinct, _normalised_names)
+
+
+def _normalised_names(raw: list[str]) -> list[pa.Array]:
+    names = normalise_names(raw)
+    return [pa.array(names, pa.string()), pa.array(names_pinyin(names), pa.string())]
 
 
 def _names(values: pa.Array, types: list[pa.DataType], cache: NameCache) -> list[pa.Array]:
     """Names and their pinyin keys; Python runs only for names not yet in ``cache``."""
     encoded = pc.dictionary_encode(values)
-    rows = cache.positions(encoded.dictionary).take(encoded.indices)  # NULL stays NULL
-    return [cache.name.take(rows).cast(types[0]), cache.pinyin.take(rows).cast(types[1])]
+    distinct = cache.lookup(encoded.dictionary.to_pylist())
+    return [d.take(encoded.indices).cast(t) for d, t in zip(distinct, types)]  # NULL stays
 
 
 class _CharPinyin(dict):

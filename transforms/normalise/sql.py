@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms.normalise.cache import ValueCache
 from transforms.sqlfile import read_sql
 
 log = logging.getLogger(__name__)
@@ -49,55 +50,62 @@ def run(sql: str, params: dict | None = None, **tables: pa.Table) -> pa.Table:
                 con.unregister(name)
 
 
-def fill_outside(domain: pa.Array, values: pa.Array, results: list[pa.Array],
-                 fn: Callable, types: list[pa.DataType]) -> list[pa.Array]:
-    """Replace ``results`` where ``domain`` is false by ``fn`` (value -> tuple), per distinct."""
+def fill_outside(domain: pa.Array, keys: list, results: list[pa.Array], fn: Callable,
+                 types: list[pa.DataType]) -> list[pa.Array]:
+    """Replace ``results`` where ``domain`` is false by ``fn(key)`` (a tuple of outputs);
+    ``keys`` are distinct, one per row of ``results``."""
     outside = pc.invert(pc.fill_null(domain, False))
-    count = pc.sum(outside).as_py() or 0
-    if not count:
+    if not pc.any(outside).as_py():
         return results
-    rest = values.filter(outside)
-    encoded = pc.dictionary_encode(rest)
-    computed = [fn(v) for v in encoded.dictionary.to_pylist()]
-    log.debug("%d values outside the SQL domain (%d distinct)", count, len(computed))
-    out = []
-    for i, (result, type_) in enumerate(zip(results, types)):
-        fixed = pa.array([c[i] for c in computed], type_).take(encoded.indices)
-        out.append(pc.replace_with_mask(result, outside, fixed))
-    return out
+    computed = [fn(k) for k, o in zip(keys, outside.to_pylist()) if o]
+    log.debug("%d distinct values outside the SQL domain", len(computed))
+    return [pc.replace_with_mask(result, outside, pa.array([c[i] for c in computed], type_))
+            for i, (result, type_) in enumerate(zip(results, types))]
 
 
+ID_TYPES = (pa.string(), pa.string(), pa.date32())
 
 
+def id_cache() -> ValueCache:
+    """A run's cache of normalised IDs: (cell text, or (text, True) for a number cell)
+    -> (id_number, status, birth_date)."""
+    return ValueCache(ID_TYPES)
 
-def normalise_ids(raw: pa.Array, from_number: pa.Array | None,
-                  reference: Callable) -> tuple[pa.Array, pa.Array, pa.Array]:
+
+def _ids_of(keys: list, reference: Callable) -> list[pa.Array]:
+    """(id_number, status, birth_date) of distinct keys: the SQL, then the Python
+    reference for values outside its domain."""
+    texts = [k if k.__class__ is str else k[0] for k in keys]
+    values = pa.array(texts, pa.string())
+    numbers = pa.array([k.__class__ is not str for k in keys], pa.bool_())
+    table = run(read_sql("staging/normalise_ids"), raw_ids=pa.table({"v": values, "n": numbers}))
+    results = [table.column(name).combine_chunks().cast(type_)
+               for name, type_ in zip(("id_number", "status", "birth_date"), ID_TYPES)]
+    return fill_outside(table.column("domain").combine_chunks(), keys, results,
+                        lambda k: reference(k, False) if k.__class__ is str
+                        else reference(k[0], True), list(ID_TYPES))
+
+
+def normalise_ids(raw: pa.Array, from_number: pa.Array | None, reference: Callable,
+                  cache: ValueCache | None = None) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(id_number, status, birth_date) of every raw ID; ``reference(text, from_number)``
     is the Python normaliser for values outside the SQL domain.
 
-    Once per distinct (cell text, held a number) within the column: a payment table
-    holds each person's ID once a month.
+    Once per distinct (cell text, held a number) in the run when ``cache`` (the run's
+    ``id_cache``) is given, else within the column: a payment table holds each
+    person's ID once a month, and the same people are in every table.
     """
-    n = len(raw)
-    numbers = pc.fill_null(from_number, False) if from_number is not None \
-        else pa.repeat(False, n)
+    cache = id_cache() if cache is None else cache
     text = pc.fill_null(raw, "")
-    if pc.any(numbers).as_py():  # a sheet's number cell: the same text, another reading
+    if from_number is not None and pc.any(from_number).as_py():
+        # a sheet's number cell: the same text, another reading
+        numbers = pc.fill_null(from_number, False)
         encoded = pc.dictionary_encode(
             pc.binary_join_element_wise(pc.if_else(numbers, "1", "0"), text, ""))
-        keys = encoded.dictionary
-        distinct = pa.table({"v": pc.utf8_slice_codeunits(keys, 1),
-                             "n": pc.equal(pc.utf8_slice_codeunits(keys, 0, 1), "1")})
-        fn = lambda k: reference(k[1:], k[0] == "1")
-    else:  # CSV and Parquet text: no key to build
+        keys = [k[1:] if k[0] == "0" else (k[1:], True)
+                for k in encoded.dictionary.to_pylist()]
+    else:  # CSV and Parquet text: the text is the key
         encoded = pc.dictionary_encode(text)
-        keys = encoded.dictionary
-        distinct = pa.table({"v": keys, "n": pa.repeat(False, len(keys))})
-        fn = lambda k: reference(k, False)
-    table = run(read_sql("staging/normalise_ids"), raw_ids=distinct)
-    results = [table.column("id_number").combine_chunks().cast(pa.string()),
-               table.column("status").combine_chunks().cast(pa.string()),
-               table.column("birth_date").combine_chunks().cast(pa.date32())]
-    results = fill_outside(table.column("domain").combine_chunks(), keys, results, fn,
-                           [pa.string(), pa.string(), pa.date32()])
+        keys = encoded.dictionary.to_pylist()
+    results = cache.lookup(keys, lambda new: _ids_of(new, reference))
     return tuple(r.take(encoded.indices) for r in results)
