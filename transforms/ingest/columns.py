@@ -22,6 +22,7 @@ from transforms.normalise.name import normalise_names, pinyin_key
 from transforms.normalise.cache import ValueCache
 from transforms.normalise.sql import id_cache, normalise_ids
 from transforms.normalise.values import (
+    EMPTY_TEXTS,
     BadValue,
     is_empty,
     normalise_township,
@@ -65,15 +66,38 @@ def _sex(raw: str | None) -> str | None:
     return _SEX.get(text.upper()) if text else None
 
 
-def per_distinct(values: pa.Array, fn: Callable, types: list[pa.DataType]) -> list[pa.Array]:
-    """Apply ``fn`` (value -> tuple of outputs) once per distinct value of ``values``."""
+def per_distinct(values: pa.Array, fn: Callable, types: list[pa.DataType],
+                 memo: dict | None = None) -> list[pa.Array]:
+    """Apply ``fn`` (value -> tuple of outputs) once per distinct value of ``values``;
+    with ``memo`` (value -> outputs, kept for the run), once per value in the run."""
     encoded = pc.dictionary_encode(values)
-    results = [fn(v) for v in encoded.dictionary.to_pylist()]
+    distinct = encoded.dictionary.to_pylist()
+    if memo is None:
+        results = [fn(v) for v in distinct]
+    else:
+        results = [memo[v] if v in memo else memo.setdefault(v, fn(v)) for v in distinct]
     out = []
     for i, type_ in enumerate(types):
         distinct = pa.array([r[i] for r in results], type_)
         out.append(distinct.take(encoded.indices))
     return out
+
+
+# str.strip() of an ASCII text: these characters (str.isspace among ASCII)
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _texts(raw: pa.Array, memo: dict | None = None) -> pa.Array:
+    """``_text`` of every value: set-wise in Arrow for ASCII values (NFKC leaves ASCII as
+    it is), once per distinct value in Python for the others."""
+    trimmed = pc.utf8_trim(raw, characters=_ASCII_SPACE)
+    empty = pc.is_in(pc.ascii_upper(trimmed), value_set=pa.array(sorted(EMPTY_TEXTS)))
+    out = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(raw), True))
+    if not pc.any(other).as_py():
+        return out
+    (slow,) = per_distinct(raw.filter(other), lambda v: (_text(v),), [pa.string()], memo)
+    return pc.replace_with_mask(out, other, slow)
 
 
 def _parse(kind: str) -> Callable:
@@ -117,15 +141,20 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
         elif column.type == "township":
             fn = lambda v: (normalise_township(v, county.township_names, county.aliases,
                                                county.unknown_township),)
-            (township,) = per_distinct(pc.fill_null(raw, ""), fn, types[:1])
+            (township,) = per_distinct(pc.fill_null(raw, ""), fn, types[:1],
+                                       cache.memo("township"))
             out.update(zip(names, (township, _raw(raw))))
         elif column.type in _PARSERS:
-            value, error = per_distinct(raw, _parse(column.type), [types[0], pa.string()])
+            value, error = per_distinct(raw, _parse(column.type), [types[0], pa.string()],
+                                        cache.memo(column.type))
             out[key] = value
             errors.append(error)
+        elif column.type in ("sex", "enum"):
+            fn = {"sex": _sex, "enum": _enum}[column.type]
+            (out[key],) = per_distinct(raw, lambda v, fn=fn: (fn(v),), types,
+                                       cache.memo(column.type))
         else:
-            fn = {"sex": _sex, "enum": _enum}.get(column.type, _text)
-            (out[key],) = per_distinct(raw, lambda v, fn=fn: (fn(v),), types)
+            out[key] = _texts(raw, cache.memo("text")).cast(types[0])
     return out, errors
 
 
@@ -146,24 +175,30 @@ class NameCache:
     def __init__(self) -> None:
         self.names = ValueCache([pa.string(), pa.string()])
         self.ids = id_cache()
+        self._memos: dict[str, dict] = {}
+
+    def memo(self, kind: str) -> dict:
+        """raw text -> outputs of the per-distinct normaliser of a column type (dates,
+        money, townships, enums...; their values recur across tables)."""
+        return self._memos.setdefault(kind, {})
 
     def __len__(self) -> int:
         return len(self.names)
 
-    def lookup(self, distinct: list[str]) -> list[pa.Array]:
-        """(name, pinyin) of every raw name of ``distinct`` (distinct, no None)."""
-        return self.names.lookup(distinct, _normalised_names)
+    def lookup(self, distinct: pa.Array) -> list[pa.Array]:
+        """(name, pinyin) of every raw name of ``distinct`` (distinct, no NULL)."""
+        return self.names.lookup(distinct, None, _normalised_names)
 
 
-def _normalised_names(raw: list[str]) -> list[pa.Array]:
-    names = normalise_names(raw)
+def _normalised_names(raw: pa.Array, _flags: pa.Array) -> list[pa.Array]:
+    names = normalise_names(raw.to_pylist())
     return [pa.array(names, pa.string()), pa.array(names_pinyin(names), pa.string())]
 
 
 def _names(values: pa.Array, types: list[pa.DataType], cache: NameCache) -> list[pa.Array]:
     """Names and their pinyin keys; Python runs only for names not yet in ``cache``."""
     encoded = pc.dictionary_encode(values)
-    distinct = cache.lookup(encoded.dictionary.to_pylist())
+    distinct = cache.lookup(encoded.dictionary)
     return [d.take(encoded.indices).cast(t) for d, t in zip(distinct, types)]  # NULL stays
 
 

@@ -50,14 +50,16 @@ def run(sql: str, params: dict | None = None, **tables: pa.Table) -> pa.Table:
                 con.unregister(name)
 
 
-def fill_outside(domain: pa.Array, keys: list, results: list[pa.Array], fn: Callable,
-                 types: list[pa.DataType]) -> list[pa.Array]:
-    """Replace ``results`` where ``domain`` is false by ``fn(key)`` (a tuple of outputs);
-    ``keys`` are distinct, one per row of ``results``."""
+def fill_outside(domain: pa.Array, values: pa.Array, numbers: pa.Array,
+                 results: list[pa.Array], fn: Callable, types: list[pa.DataType]
+                 ) -> list[pa.Array]:
+    """Replace ``results`` where ``domain`` is false by ``fn(value, number)`` (a tuple of
+    outputs); (``values``, ``numbers``) are distinct pairs, one per row of ``results``."""
     outside = pc.invert(pc.fill_null(domain, False))
     if not pc.any(outside).as_py():
         return results
-    computed = [fn(k) for k, o in zip(keys, outside.to_pylist()) if o]
+    computed = [fn(v, n) for v, n in zip(values.filter(outside).to_pylist(),
+                                         numbers.filter(outside).to_pylist())]
     log.debug("%d distinct values outside the SQL domain", len(computed))
     return [pc.replace_with_mask(result, outside, pa.array([c[i] for c in computed], type_))
             for i, (result, type_) in enumerate(zip(results, types))]
@@ -67,23 +69,19 @@ ID_TYPES = (pa.string(), pa.string(), pa.date32())
 
 
 def id_cache() -> ValueCache:
-    """A run's cache of normalised IDs: (cell text, or (text, True) for a number cell)
-    -> (id_number, status, birth_date)."""
+    """A run's cache of normalised IDs: (cell text, held a number) -> (id_number,
+    status, birth_date)."""
     return ValueCache(ID_TYPES)
 
 
-def _ids_of(keys: list, reference: Callable) -> list[pa.Array]:
-    """(id_number, status, birth_date) of distinct keys: the SQL, then the Python
-    reference for values outside its domain."""
-    texts = [k if k.__class__ is str else k[0] for k in keys]
-    values = pa.array(texts, pa.string())
-    numbers = pa.array([k.__class__ is not str for k in keys], pa.bool_())
+def _ids_of(values: pa.Array, numbers: pa.Array, reference: Callable) -> list[pa.Array]:
+    """(id_number, status, birth_date) of distinct (text, held a number) pairs: the
+    SQL, then the Python reference for values outside its domain."""
     table = run(read_sql("staging/normalise_ids"), raw_ids=pa.table({"v": values, "n": numbers}))
     results = [table.column(name).combine_chunks().cast(type_)
                for name, type_ in zip(("id_number", "status", "birth_date"), ID_TYPES)]
-    return fill_outside(table.column("domain").combine_chunks(), keys, results,
-                        lambda k: reference(k, False) if k.__class__ is str
-                        else reference(k[0], True), list(ID_TYPES))
+    return fill_outside(table.column("domain").combine_chunks(), values, numbers, results,
+                        reference, list(ID_TYPES))
 
 
 def normalise_ids(raw: pa.Array, from_number: pa.Array | None, reference: Callable,
@@ -99,13 +97,13 @@ def normalise_ids(raw: pa.Array, from_number: pa.Array | None, reference: Callab
     text = pc.fill_null(raw, "")
     if from_number is not None and pc.any(from_number).as_py():
         # a sheet's number cell: the same text, another reading
-        numbers = pc.fill_null(from_number, False)
-        encoded = pc.dictionary_encode(
-            pc.binary_join_element_wise(pc.if_else(numbers, "1", "0"), text, ""))
-        keys = [k[1:] if k[0] == "0" else (k[1:], True)
-                for k in encoded.dictionary.to_pylist()]
-    else:  # CSV and Parquet text: the text is the key
+        encoded = pc.dictionary_encode(pc.binary_join_element_wise(
+            pc.if_else(pc.fill_null(from_number, False), "1", "0"), text, ""))
+        keys = encoded.dictionary
+        values = pc.utf8_slice_codeunits(keys, 1)
+        numbers = pc.equal(pc.utf8_slice_codeunits(keys, 0, 1), "1")
+    else:  # CSV and Parquet text: no key to build
         encoded = pc.dictionary_encode(text)
-        keys = encoded.dictionary.to_pylist()
-    results = cache.lookup(keys, lambda new: _ids_of(new, reference))
+        values, numbers = encoded.dictionary, None
+    results = cache.lookup(values, numbers, lambda v, n: _ids_of(v, n, reference))
     return tuple(r.take(encoded.indices) for r in results)
