@@ -140,9 +140,35 @@ class ValueCache:
                 self._collided[(keys[int(i)].as_py(), flags[int(i)].as_py())] = int(new[i])
         self._index.add(hashes[~taken], new[~taken])
 
+    def row_positions(self, values: pa.Array,
+                      compute: Callable[[pa.Array, pa.Array], Sequence[pa.Array]]) -> np.ndarray:
+        """The cache position of every row of ``values`` (flag false; values repeat, no
+        NULL), without a dictionary of the column: each row's hash is looked up, and only
+        the rows not found are made distinct and go through ``positions``."""
+        values = values.cast(pa.string())
+        n = len(values)
+        no_flags = pa.repeat(False, n)
+        at = self._index.find(key_hashes(values, no_flags))
+        if self._size:
+            found = at >= 0
+            taken = pa.array(np.where(found, at, 0))
+            same = pc.and_(pc.equal(self._column(self._keys, pa.string()).take(taken), values),
+                           pc.invert(self._column(self._flags, pa.bool_()).take(taken)))
+            at[~(found & same.to_numpy(zero_copy_only=False))] = -1
+        missing = np.flatnonzero(at < 0)
+        if len(missing):
+            encoded = pc.dictionary_encode(values.take(missing))
+            distinct = self.positions(encoded.dictionary, None, compute)
+            at[missing] = distinct[encoded.indices.to_numpy()]
+        return at
+
+    def take(self, positions: np.ndarray) -> list[pa.Array]:
+        """The cached results at ``positions``, one array per output."""
+        taken = pa.array(positions)
+        return [self._column(chunks, type_).take(taken).combine_chunks()
+                for chunks, type_ in zip(self._results, self.types)]
+
     def lookup(self, keys: pa.Array, flags: pa.Array | None,
                compute: Callable[[pa.Array, pa.Array], Sequence[pa.Array]]) -> list[pa.Array]:
         """The results of every (key, flag) of ``keys`` (distinct), one array per output."""
-        taken = pa.array(self.positions(keys, flags, compute))
-        return [self._column(chunks, type_).take(taken).combine_chunks()
-                for chunks, type_ in zip(self._results, self.types)]
+        return self.take(self.positions(keys, flags, compute))

@@ -102,8 +102,8 @@ def normalise_ids(raw: pa.Array, from_number: pa.Array | None, reference: Callab
         keys = encoded.dictionary
         values = pc.utf8_slice_codeunits(keys, 1)
         numbers = pc.equal(pc.utf8_slice_codeunits(keys, 0, 1), "1")
-    else:  # CSV and Parquet text: no key to build
-        encoded = pc.dictionary_encode(text)
-        values, numbers = encoded.dictionary, None
-    results = cache.lookup(values, numbers, lambda v, n: _ids_of(v, n, reference))
-    return tuple(r.take(encoded.indices) for r in results)
+        results = cache.lookup(values, numbers, lambda v, n: _ids_of(v, n, reference))
+        return tuple(r.take(encoded.indices) for r in results)
+    # CSV and Parquet text: each row looked up by its hash, no dictionary of the column
+    rows = cache.row_positions(text, lambda v, n: _ids_of(v, n, reference))
+    return tuple(cache.take(rows))

@@ -43,3 +43,18 @@ def test_many_chunks_and_a_growing_index_keep_positions():
         got = cache.lookup(keys, None, square)[0].to_pylist()
         assert got == [i * i for i in range(start, start + 150)]
     assert len(cache) == 4050
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_rows_are_looked_up_one_by_one_with_the_same_answer(monkeypatch, collide):
+    if collide:
+        monkeypatch.setattr(cache_module, "key_hashes",
+                            lambda keys, flags: np.full(len(keys), 7, np.uint64))
+    calls.clear()
+    cache = ValueCache([pa.string()])
+    cache.lookup(pa.array(["a"]), pa.array([True]), _upper)  # (a, number) is not (a, text)
+    rows = cache.row_positions(pa.array(["b", "a", "b", "c", "a"]), _upper)
+    assert cache.take(rows)[0].to_pylist() == ["B", "A", "B", "C", "A"]
+    rows = cache.row_positions(pa.array(["c", "b", "d"]), _upper)
+    assert cache.take(rows)[0].to_pylist() == ["C", "B", "D"]
+    assert calls == [["a"], ["b", "a", "c"], ["d"]] and len(cache) == 5
