@@ -2,9 +2,9 @@
 
 Per table, a batch of files at a time (``transforms.ingest.stager``): read as
 text, normalise set-wise, quarantine the rows a check or the table's data
-contract (GX) rejects, append the batch to a temporary table; then find exact
-duplicates over the whole table in DuckDB and write ``stg_<table>`` once. One
-batch's raw text is in memory at a time (and the next file, read ahead); every
+contract (GX) rejects, and append the batch to ``stg_<table>`` less the exact
+duplicates of earlier rows (``transforms.ingest.dedupe``). One batch's raw text is
+in memory at a time (and the next file, read ahead); every
 table is replaced inside one transaction.
 """
 from __future__ import annotations

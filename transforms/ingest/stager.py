@@ -3,9 +3,10 @@
 A batch is a few consecutive files of the table (``operations.yaml``
 ``ingest.batch_rows``), or one file. Per batch: normalise set-wise, quarantine
 the rows a check rejects, validate the rest against the table's data contract
-(GX), and append them to ``stg_<table>`` in DuckDB, which holds the union.
-Once every batch is in: exact duplicates are found over the whole table in
-SQL, and duplicates and the rows the contract rejected are deleted.
+(GX), and append them to ``stg_<table>`` in DuckDB, which holds the union, less
+the rows the contract rejected and the exact duplicates of earlier rows
+(``transforms.ingest.dedupe``). The table is written once, compressed, in
+``_rid`` order, and never held whole in memory or in a temporary table.
 
 The answer is the one a single pass over the whole table gives: the suites'
 expectations are row-wise, so a row fails in its batch as it would in the
@@ -28,18 +29,16 @@ import pyarrow.compute as pc
 
 from transforms.config import Config, Table
 from transforms.ingest.columns import NameCache, normalise_columns, row_reasons
+from transforms.ingest.dedupe import Duplicates
 from transforms.ingest.discover import InboxFile
 from transforms.ingest.frame import FIELD_COUNT_MISMATCH, RawFile
 from transforms.ingest.result import FileResult
 from transforms.ingest.staging import (
-    append_batch,
+    append_staged,
     arrow_schema,
-    create_batches,
-    duplicates_of,
-    find_duplicates,
+    create_staged,
+    keyed_columns,
     staging_columns,
-    write_staged,
-    write_staged_rows,
 )
 from transforms.sqlbuild import ident
 
@@ -108,10 +107,7 @@ class TableStager:
 
     Every warehouse statement runs on ``writer``, one thread: the calling thread
     normalises and validates the next batch (or table) meanwhile, and DuckDB works
-    outside the GIL. A table of one batch (most tables of a county) is deduplicated
-    in Arrow and written once. From a second batch on, the batches go to a temporary
-    table (in memory, spilled by DuckDB when large), and ``stg_<table>`` is written
-    once, compressed, from it.
+    outside the GIL. Each batch is appended to ``stg_<table>`` as it comes.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, name: str, spec: Table, config: Config,
@@ -129,10 +125,10 @@ class TableStager:
         self.rows = 0
         self.gx_failed = 0
         self._writer = writer
-        self._batches = f"_ingest_{name}"
+        self._staged = f"stg_{name}"
         self._pending: deque[Future] = deque()
-        self._held: pa.Table | None = None  # the first batch, until a second one comes
-        self._spilled = False                # batches go to the temporary table
+        self._duplicates: Duplicates | None = None  # from the first batch with rows on,
+        self._started = False                        # made on the writer thread
 
     def _time(self, step: str, start: float) -> None:
         self.timings[step] = self.timings.get(step, 0) + time.perf_counter() - start
@@ -154,8 +150,8 @@ class TableStager:
         return out
 
     def add(self, parts: list[Part]) -> None:
-        """Stage one batch: its accepted rows are held (the first batch) or written to the
-        table's temporary batch table."""
+        """Stage one batch: normalised, checked and validated here, then appended to
+        ``stg_<table>`` on the writer thread."""
         self.results += [result for result, _, _ in parts]
         for _, found, raw in parts:
             for number, values in raw.mismatched:
@@ -194,6 +190,7 @@ class TableStager:
         del reasons, rejected
         self._time("normalise", start)
 
+        rejected: list[int] = []  # this batch's rows the contract rejected (_rid)
         if pc.any(keep).as_py():
             from expectations.contracts import failing_rows
 
@@ -209,26 +206,22 @@ class TableStager:
                         parts, offsets, [r - self.n - 1 for r in rids],
                         [failing[r] for r in rids]):
                     self.rejected[self.n + 1 + position] = q
+                    rejected.append(self.n + 1 + position)
             self._time("contracts", start)
 
         rows = _kept(staged, keep)
         del staged, keep
-        if not self._spilled and self._held is None:
-            self._held = rows  # a table of one batch never goes through the temporary table
-        else:
-            if not self._spilled:
-                self._spilled = True
-                self._submit(create_batches, self.con, self._batches, self.spec)
-                self._submit(append_batch, self.con, self._batches, self._held)
-                self._held = None
-            self._submit(append_batch, self.con, self._batches, rows)
+        if not self._started:
+            self._started = True
+            self._submit(self._start)
+        self._submit(self._write, rows, pa.array(sorted(rejected), pa.int64()))
         self.n += n
 
     def _submit(self, fn, *args) -> Future:
         """Run ``fn`` on the writer thread after what was submitted before. The calling
         thread waits only when two of this table's jobs are still pending (at most two
         batches held for writing): the first batch of a table need not wait for the
-        previous table's ``stg_<table>`` to be written."""
+        previous table's last batch to be written."""
         while len(self._pending) >= 2:
             self._pending.popleft().result()
 
@@ -241,47 +234,42 @@ class TableStager:
         self._pending.append(self._writer.submit(timed))
         return self._pending[-1]
 
+    def _start(self) -> None:
+        """``stg_<table>``, empty, and the duplicate finder of its batches."""
+        create_staged(self.con, self.name, self.spec)
+        self._duplicates = Duplicates(self.con, self._staged, self.spec, keyed_columns(self.spec))
+
+    def _write(self, rows: pa.Table, rejected: pa.Array) -> None:
+        """Append a batch's rows to ``stg_<table>``, less its duplicates (as far as the
+        batches so far tell) and the rows the contract rejected."""
+        drop = self._duplicates.batch(rows, rejected)
+        if len(drop) or len(rejected):
+            rows = rows.filter(pc.invert(pc.is_in(rows.column("_rid"),
+                                                  pa.concat_arrays([drop, rejected]))))
+        append_staged(self.con, self._staged, rows)
+
     def finish(self) -> Future:
-        """Write ``stg_<table>`` without duplicates and the rows the contract rejected,
-        and set each file's counts (on the writer thread; done when the future is)."""
-        if not self._spilled:
-            rows, self._held = self._held, None
-            return self._submit(self._finish_one, rows)
+        """Finish ``stg_<table>`` (duplicates a later batch found in a money table
+        deleted) and set each file's counts (on the writer thread; done when the
+        future is)."""
         return self._submit(self._finish)
-
-    def _drop(self, duplicated: pa.Array) -> pa.Array:
-        """The ``_rid`` to leave out of ``stg_<table>``: duplicates and the contract's
-        rejects (a reject that is also a duplicate counts as a duplicate)."""
-        for rid in duplicated.to_pylist() if self.rejected else ():
-            self.rejected.pop(rid, None)
-        self.gx_failed = len(self.rejected)
-        self.quarantine += self.rejected.values()
-        return pa.concat_arrays([duplicated, pa.array(sorted(self.rejected), pa.int64())])
-
-    def _finish_one(self, rows: pa.Table | None) -> None:
-        """A table of one batch (or none): duplicates found and dropped in Arrow."""
-        if rows is not None:
-            duplicated = duplicates_of(rows, self.spec)
-            self.duplicates = _value_counts(
-                rows.column("_file").filter(pc.is_in(rows.column("_rid"), duplicated)))
-            dropped = self._drop(duplicated)
-            if len(dropped):
-                rows = rows.filter(pc.invert(pc.is_in(rows.column("_rid"), dropped)))
-        write_staged_rows(self.con, self.name, self.spec, rows)
-        self._account(Counter() if rows is None else _value_counts(rows.column("_file")))
 
     def _finish(self) -> None:
         # A batch that failed to be written fails this job too (Writer: the first failure).
-        find_duplicates(self.con, self._batches, self.spec)
-        duplicated = self.con.sql("select _rid from _ingest_duplicates order by _rid") \
-            .to_arrow_table().column(0).combine_chunks().cast(pa.int64())
-        self.duplicates = Counter(dict(self.con.execute(
-            "select _file, count(*) from _ingest_duplicates group by _file").fetchall()))
-        self.con.execute("drop table _ingest_duplicates")
-        write_staged(self.con, self.name, self.spec, self._batches, self._drop(duplicated))
+        if self._duplicates is None:  # no row to stage: the table is replaced by an empty one
+            create_staged(self.con, self.name, self.spec)
+            self._account(Counter())
+            return
+        found = self._duplicates.finish()
+        self._duplicates = None
+        self.duplicates = _value_counts(found.column("_file").combine_chunks())
+        # A rejected row that is also a duplicate counts as a duplicate.
+        for rid in found.column("_rid").to_pylist() if self.rejected else ():
+            self.rejected.pop(rid, None)
+        self.gx_failed = len(self.rejected)
+        self.quarantine += self.rejected.values()
         self._account(Counter(dict(self.con.execute(
-            f"select _file, count(*) from {ident('stg_' + self.name)} group by _file"
-        ).fetchall())))
+            f"select _file, count(*) from {ident(self._staged)} group by _file").fetchall())))
 
     def _account(self, accepted: Counter) -> None:
         """Each file's counts: every row read is accepted, quarantined or a duplicate."""

@@ -13,8 +13,8 @@ import duckdb
 import pyarrow as pa
 
 from transforms.config import Config, Table
-from transforms.sqlbuild import create_table_sql, ident
-from transforms.sqlfile import StepError, read_sql, run_sql
+from transforms.sqlbuild import create_table_sql
+from transforms.sqlfile import StepError, read_sql
 
 log = logging.getLogger(__name__)
 
@@ -68,32 +68,12 @@ def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
     return pa.schema([(name, ARROW_TYPES[sql]) for name, sql in columns])
 
 
-def _keyed_columns(spec: Table) -> list[str]:
-    """What duplicates.sql reads: the row's place and one normalised value per column."""
-    return ["_rid", "_file", "_row", *(duplicate_key(k, c.type) for k, c in spec.columns.items())]
-
-
-def duplicates_of(rows: pa.Table, spec: Table) -> pa.Array:
-    """The ``_rid`` of every exact duplicate among ``rows`` (a table of one batch, in
-    Arrow), by the same query as ``find_duplicates``."""
-    from transforms.normalise.sql import run
-
-    found = run(read_sql("staging/duplicates"), {"money_table": spec.money_table},
-                staged_rows=rows.select(_keyed_columns(spec)))
-    return found.column("_rid").combine_chunks().cast(pa.int64())
-
-
-def find_duplicates(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
-    """``_ingest_duplicates(_rid, _file, _row)``: every exact duplicate among the rows
-    of one table's batches (CONTRACT §1)."""
-    columns = ", ".join(ident(c) for c in _keyed_columns(spec))
-    con.execute(f"create or replace temp view staged_rows as select {columns} "
-                f"from {ident(batches)}")
-    try:
-        run_sql(con, "staging/duplicates", {"money_table": spec.money_table},
-                create="_ingest_duplicates", temp=True)
-    finally:
-        con.execute("drop view if exists staged_rows")
+def keyed_columns(spec: Table) -> list[tuple[str, str]]:
+    """What duplicates.sql reads: the row's place and one normalised value per column,
+    with their DuckDB types."""
+    types = dict(staging_columns(spec))
+    names = ["_rid", "_file", "_row", *(duplicate_key(k, c.type) for k, c in spec.columns.items())]
+    return [(name, types[name]) for name in names]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]],
@@ -120,9 +100,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def create_batches(con: duckdb.DuckDBPyConnection, batches: str, spec: Table) -> None:
-    """The temporary table one table's batches are appended to (``stg_<table>``'s schema)."""
-    con.execute(create_table_sql(batches, staging_columns(spec), temp=True))
+def create_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table) -> None:
+    """Replace ``stg_<table>`` by an empty table, to be appended to batch by batch."""
+    _insert(con, f"stg_{table}", staging_columns(spec), None)
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
@@ -140,29 +120,10 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
     con.from_arrow(rows).insert_into(table)
 
 
-def append_batch(con: duckdb.DuckDBPyConnection, batches: str, rows: pa.Table) -> None:
+def append_staged(con: duckdb.DuckDBPyConnection, staged: str, rows: pa.Table) -> None:
+    """Append one batch's rows to ``staged`` (``stg_<table>``)."""
     if rows.num_rows:
-        _append(con, batches, rows)
-
-
-def write_staged_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Table,
-                      rows: pa.Table | None) -> None:
-    """Replace ``stg_<table>`` by ``rows`` (a table of one batch; None: empty)."""
-    _insert(con, f"stg_{table}", staging_columns(spec), rows)
-
-
-def write_staged(con: duckdb.DuckDBPyConnection, table: str, spec: Table, batches: str,
-                 dropped: pa.Array) -> None:
-    """Replace ``stg_<table>`` by the rows of ``batches`` whose ``_rid`` is not in
-    ``dropped`` (duplicates, rows the contract rejected), in ``_rid`` order; drop
-    ``batches``."""
-    _insert(con, f"stg_{table}", staging_columns(spec), None)
-    con.execute(create_table_sql("_ingest_dropped", [("_rid", "BIGINT")], temp=True))
-    _append(con, "_ingest_dropped", pa.table({"_rid": dropped}))
-    con.execute(f"insert into {ident('stg_' + table)} select * from {ident(batches)} "
-                "where _rid not in (select _rid from _ingest_dropped) order by _rid")
-    con.execute(f"drop table {ident(batches)}")
-    con.execute("drop table _ingest_dropped")
+        _append(con, staged, rows)
 
 
 def write_ingest_tables(con: duckdb.DuckDBPyConnection, config: Config, rows: dict[str, int],

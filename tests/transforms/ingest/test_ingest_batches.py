@@ -95,14 +95,14 @@ def test_a_batch_that_fails_to_be_written_fails_the_ingest(config, mixed_inbox, 
     Run(mixed_inbox, config, con=con)
     kept = con.execute("select count(*) from stg_participants").fetchall()
     calls = []
-    original = stager.append_batch
+    original = stager.append_staged
 
     def failing(con_, batches, rows):
         calls.append(batches)
         if len(calls) == 2:  # participants_b, on the writer thread; later jobs see it too
             raise OSError("disk full")
         original(con_, batches, rows)
-    monkeypatch.setattr(stager, "append_batch", failing)
+    monkeypatch.setattr(stager, "append_staged", failing)
     with pytest.raises(StepError, match="disk full"):
         Run(mixed_inbox, _batched(config, 1), con=con)
     assert con.execute("select count(*) from stg_participants").fetchall() == kept
@@ -124,3 +124,20 @@ def test_progress_lines_come_in_reading_order(config, mixed_inbox):
         ("table", "contributions"),
         *[("table", t) for t in config.sources.tables if t not in ("participants",
                                                                   "contributions")]]
+
+
+def test_duplicates_do_not_rest_on_the_hash(config, mixed_inbox, monkeypatch):
+    # Every row given the same key hash: each is a candidate, and duplicates.sql
+    # compares the keys themselves, so the answer is unchanged.
+    from transforms.ingest import dedupe
+
+    whole = _outcome(Run(mixed_inbox, config))
+    real = dedupe.read_sql
+
+    def one_hash(name):
+        if name == "staging/row_hashes":
+            return "select _rid, 42::ubigint as _hash from staged_rows"
+        return real(name)
+    monkeypatch.setattr(dedupe, "read_sql", one_hash)
+    assert _outcome(Run(mixed_inbox, _batched(config, 1))) == whole
+    assert _outcome(Run(mixed_inbox, config)) == whole
