@@ -6,23 +6,21 @@ import random
 
 import pyarrow as pa
 import pytest
-from pypinyin.constants import PHRASES_DICT
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypinyin.constants import PHRASES_DICT
 
 from transforms.ingest.columns import (
     NameCache,
     _names,
     _text,
     _texts,
-    name_pinyin,
-    names_pinyin,
     per_distinct,
 )
 from transforms.ingest.frame import cell_text, number_text
 from transforms.ingest.headers import find_header, normalise_header, unique_keys
 from transforms.normalise.name import pinyin_key
+from transforms.normalise.pinyin import name_pinyin, names_pinyin
 
 
 @pytest.mark.parametrize("value, expect", [
