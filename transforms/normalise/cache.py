@@ -21,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _HASH_SQL = "select hash(v, n) as h from keys"
-_MAX_CHUNKS = 16
 
 
 def key_hashes(keys: pa.Array, flags: pa.Array) -> np.ndarray:
@@ -80,14 +79,14 @@ class ValueCache:
     def __len__(self) -> int:
         return self._size
 
-    def _compact(self) -> None:
-        if len(self._keys) > _MAX_CHUNKS:
-            self._keys = [pa.concat_arrays(self._keys)]
-            self._flags = [pa.concat_arrays(self._flags)]
-            self._results = [[pa.concat_arrays(r)] for r in self._results]
-
-    def _column(self, chunks: list[pa.Array], type_: pa.DataType) -> pa.ChunkedArray:
-        return pa.chunked_array(chunks, type_)
+    def _column(self, chunks: list[pa.Array], type_: pa.DataType) -> pa.Array:
+        """One contiguous array (a take from chunks costs twice; a concatenation once,
+        after each addition)."""
+        if not chunks:
+            return pa.array([], type_)
+        if len(chunks) > 1:
+            chunks[:] = [pa.concat_arrays(chunks)]
+        return chunks[0]
 
     def positions(self, keys: pa.Array, flags: pa.Array | None,
                   compute: Callable[[pa.Array, pa.Array], Sequence[pa.Array]]) -> np.ndarray:
@@ -130,7 +129,6 @@ class ValueCache:
         for chunks, result, type_ in zip(self._results, results, self.types):
             chunks.append(result if result.type == type_ else result.cast(type_))
         self._size += len(keys)
-        self._compact()
         # a hash already taken (by another key) or twice among the new: the dict keeps it
         import pandas as pd
 
@@ -165,7 +163,7 @@ class ValueCache:
     def take(self, positions: np.ndarray) -> list[pa.Array]:
         """The cached results at ``positions``, one array per output."""
         taken = pa.array(positions)
-        return [self._column(chunks, type_).take(taken).combine_chunks()
+        return [self._column(chunks, type_).take(taken)
                 for chunks, type_ in zip(self._results, self.types)]
 
     def lookup(self, keys: pa.Array, flags: pa.Array | None,

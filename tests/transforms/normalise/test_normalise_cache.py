@@ -38,7 +38,7 @@ def test_each_key_is_computed_once_and_gets_its_own_result(monkeypatch, collide)
 def test_many_chunks_and_a_growing_index_keep_positions():
     cache = ValueCache([pa.int64()])
     square = lambda keys, flags: [pa.array([int(k) ** 2 for k in keys.to_pylist()])]
-    for start in range(0, 4000, 100):  # 40 additions: chunks compacted, index merged
+    for start in range(0, 4000, 100):  # 40 additions: chunks joined, the index merged
         keys = pa.array([str(i) for i in range(start, start + 150)])  # 50 seen before
         got = cache.lookup(keys, None, square)[0].to_pylist()
         assert got == [i * i for i in range(start, start + 150)]
