@@ -105,7 +105,8 @@ def startup(base: Path, as_of: str) -> dict:
 
 
 def county(base: Path, people: int, seed: int, as_of: str, keep: Path | None = None,
-           limit_gb: float | None = None, recon_run: bool = True) -> dict:
+           limit_gb: float | None = None, recon_run: bool = True,
+           warehouse_memory: str | None = None) -> dict:
     """One county: synthesise it (or reuse ``keep`` when it already holds this
     county), the stages without Prefect, then ``recon run`` as a fresh process."""
     folder = keep or base
@@ -124,8 +125,11 @@ def county(base: Path, people: int, seed: int, as_of: str, keep: Path | None = N
                                   if p.is_file()) / 2**20, 1)
     if limit_gb:
         entry["memory_limit_gb"] = limit_gb
+    if warehouse_memory:
+        entry["warehouse_memory_limit"] = warehouse_memory
     stages = _rss_of([sys.executable, "-m", "benchmarks.bench_stages", str(inbox),
-                      str(base / f"stages{people}.duckdb"), str(base / f"stages{people}"), as_of],
+                      str(base / f"stages{people}.duckdb"), str(base / f"stages{people}"), as_of,
+                      *([warehouse_memory] if warehouse_memory else [])],
                      limit_gb=limit_gb, check=False)
     if stages["status"] == "ok":
         entry["without_prefect"] = json.loads(stages["stdout"].strip().splitlines()[-1])
@@ -231,6 +235,10 @@ def main() -> None:
     parser.add_argument("--memory-limit-gb", type=float, default=None,
                         help="stop a run whose process tree holds more than this (budget)")
     parser.add_argument("--tmp", type=Path, default=None, help="scratch folder (warehouses)")
+    parser.add_argument("--warehouse-memory", default=None,
+                        help="DuckDB's memory limit for the stages (operations.yaml "
+                             "warehouse.memory_limit, e.g. 8GB): its buffer pool fills up to "
+                             "it, so it must leave the process's own memory inside the budget")
     args = parser.parse_args()
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else {}
     results["machine"] = {"cpus": os.cpu_count(),
@@ -250,7 +258,8 @@ def main() -> None:
         for people in args.people:
             measured = measured_start()
             entry = county(base, people, args.seed, args.as_of, keep=args.keep,
-                           limit_gb=args.memory_limit_gb, recon_run=not args.no_recon_run)
+                           limit_gb=args.memory_limit_gb, recon_run=not args.no_recon_run,
+                           warehouse_memory=args.warehouse_memory)
             entry["measured"] = {**measured,
                                  "load_average_end": round(os.getloadavg()[0], 2)}
             counties[str(people)] = entry

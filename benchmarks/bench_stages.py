@@ -1,6 +1,6 @@
 """The reconciliation's stages in one process without Prefect, timed one by one.
 
-    python -m benchmarks.bench_stages INBOX WAREHOUSE OUT AS_OF
+    python -m benchmarks.bench_stages INBOX WAREHOUSE OUT AS_OF [WAREHOUSE_MEMORY]
 
 Runs the product's own steps (``flows.pipeline``, as ``recon run`` does, without the
 Prefect API) and prints one JSON object: wall and CPU seconds per step (and ingest's
@@ -94,6 +94,11 @@ def main() -> None:
 
     stages["imports"] = round(time.perf_counter() - start, 3)
     config = load_config()
+    if len(sys.argv) > 5:  # operations.yaml warehouse.memory_limit for this run (e.g. 8GB)
+        warehouse_ops = config.operations.warehouse.model_copy(
+            update={"memory_limit": sys.argv[5]})
+        config = config.model_copy(update={"operations": config.operations.model_copy(
+            update={"warehouse": warehouse_ops})})
     request = RunRequest(inbox=inbox, as_of=as_of, config=config, out=out, warehouse=warehouse,
                          command="bench_stages")
 

@@ -158,3 +158,47 @@ def test_the_runner_keeps_no_validated_frame():
     assert len(frames) == 2 and all(ref() is None for ref in frames)
     manager = runner._source.get_execution_engine().batch_manager
     assert manager.batch_data_cache == {}
+
+
+def test_a_row_condition_filters_each_batch_once_with_the_same_failing_rows(monkeypatch):
+    """Pins the private GX method share_row_conditions wraps: the ID regex's row
+    condition (id_status in valid, converted_15) is computed once per batch, not once
+    per metric, and the result equals GX's own (the memo removed)."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    from expectations.contracts import ContractRunner, failing_rows
+
+    engine_type = pandas_execution_engine.PandasExecutionEngine
+    calls: list[int] = []
+    original = engine_type._apply_row_condition_filter
+
+    def counted(self, data, *args):
+        calls.append(len(data))
+        return original(self, data, *args)
+    monkeypatch.setattr(engine_type, "_apply_row_condition_filter", counted)
+    rows = pa.table({"_rid": pa.array([1, 2, 3, 4], pa.int64()),
+                     "id_status": ["valid", "valid", "invalid_checksum", "converted_15"],
+                     "id_number": ["110101199003074518", "11010119900307451", "12", "1X"]})
+    shared = ContractRunner()
+    results = [shared.validate("participants", rows, AS_OF) for _ in range(2)]
+    assert calls == [4, 4]  # once per batch (a second batch is filtered anew)
+    plain = ContractRunner()
+    del plain._source.get_execution_engine()._apply_row_condition_filter  # GX's own
+    reference = plain.validate("participants", rows, AS_OF)
+    assert len(calls) > 3  # GX itself filters once per metric
+    for result in results:
+        assert failing_rows(result) == failing_rows(reference) == {
+            2: "expect_column_values_to_match_regex:id_number",
+            3: "expect_column_values_to_be_in_set:id_status",  # quarantined before GX in ingest
+            4: "expect_column_values_to_match_regex:id_number"}
+        assert [r.result for r in result.results] == [r.result for r in reference.results]
+
+
+def test_to_frame_gives_integers_as_int64():
+    """GX's between check is vectorised only for int64/float64 (int32 goes through a
+    Python map per value)."""
+    table = pa.table({"y": pa.array([2024, 1990], pa.int32()),
+                      "n": pa.array([None, 3], pa.int32())})
+    frame = to_frame(table)
+    assert str(frame["y"].dtype) == "int64" and frame["y"].tolist() == [2024, 1990]
+    assert str(frame["n"].dtype) == "float64"  # NULL: float64 with NaN, as before

@@ -6,7 +6,6 @@ and townships repeat a lot, and opencc/pypinyin are slow per call.
 """
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import unicodedata
@@ -17,10 +16,13 @@ import pyarrow.compute as pc
 
 from transforms.config import County, Table
 from transforms.ingest.staging import ARROW_TYPES, column_outputs
+from transforms.normalise.cache import ValueCache
 from transforms.normalise.id import CONVERTED_15, MISSING, VALID, normalise_id
-from transforms.normalise.name import normalise_names, pinyin_key
-from transforms.normalise.sql import normalise_ids
+from transforms.normalise.name import normalise_names
+from transforms.normalise.pinyin import names_pinyin
+from transforms.normalise.sql import id_cache, normalise_ids
 from transforms.normalise.values import (
+    EMPTY_TEXTS,
     BadValue,
     is_empty,
     normalise_township,
@@ -64,15 +66,38 @@ def _sex(raw: str | None) -> str | None:
     return _SEX.get(text.upper()) if text else None
 
 
-def per_distinct(values: pa.Array, fn: Callable, types: list[pa.DataType]) -> list[pa.Array]:
-    """Apply ``fn`` (value -> tuple of outputs) once per distinct value of ``values``."""
+def per_distinct(values: pa.Array, fn: Callable, types: list[pa.DataType],
+                 memo: dict | None = None) -> list[pa.Array]:
+    """Apply ``fn`` (value -> tuple of outputs) once per distinct value of ``values``;
+    with ``memo`` (value -> outputs, kept for the run), once per value in the run."""
     encoded = pc.dictionary_encode(values)
-    results = [fn(v) for v in encoded.dictionary.to_pylist()]
+    distinct = encoded.dictionary.to_pylist()
+    if memo is None:
+        results = [fn(v) for v in distinct]
+    else:
+        results = [memo[v] if v in memo else memo.setdefault(v, fn(v)) for v in distinct]
     out = []
     for i, type_ in enumerate(types):
         distinct = pa.array([r[i] for r in results], type_)
         out.append(distinct.take(encoded.indices))
     return out
+
+
+# str.strip() of an ASCII text: these characters (str.isspace among ASCII)
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _texts(raw: pa.Array, memo: dict | None = None) -> pa.Array:
+    """``_text`` of every value: set-wise in Arrow for ASCII values (NFKC leaves ASCII as
+    it is), once per distinct value in Python for the others."""
+    trimmed = pc.utf8_trim(raw, characters=_ASCII_SPACE)
+    empty = pc.is_in(pc.ascii_upper(trimmed), value_set=pa.array(sorted(EMPTY_TEXTS)))
+    out = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(raw), True))
+    if not pc.any(other).as_py():
+        return out
+    (slow,) = per_distinct(raw.filter(other), lambda v: (_text(v),), [pa.string()], memo)
+    return pc.replace_with_mask(out, other, slow)
 
 
 def _parse(kind: str) -> Callable:
@@ -96,9 +121,10 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
                       ) -> tuple[dict[str, pa.Array], list[pa.Array]]:
     """Staging columns from text columns, and the parse errors (one array per column).
 
-    ``names_cache`` (raw name -> (name, pinyin)) is shared by the tables of one run:
-    the same people appear in most tables.
+    ``names_cache`` (names and IDs normalised so far) is shared by the tables of one
+    run: the same people appear in most tables.
     """
+    cache = NameCache() if names_cache is None else names_cache
     out: dict[str, pa.Array] = {}
     errors: list[pa.Array] = []
     for key, column in table.columns.items():
@@ -107,24 +133,28 @@ def normalise_columns(table: Table, texts: dict[str, pa.Array], numeric_id: pa.A
         types = [ARROW_TYPES[t] for _, t in column_outputs(key, column.type)]
         if column.type == "id":
             # Set-wise in SQL (every ID is distinct); the Python reference for the rest.
-            number, status, birth = normalise_ids(raw, numeric_id, _id_reference)
+            number, status, birth = normalise_ids(raw, numeric_id, _id_reference, cache.ids)
             out.update(zip(names, (number, _raw(raw), status, birth)))
         elif column.type == "name":
-            name, pinyin = _names(raw, [types[0], types[2]],
-                                  NameCache() if names_cache is None else names_cache)
+            name, pinyin = _names(raw, [types[0], types[2]], cache)
             out.update(zip(names, (name, _raw(raw), pinyin)))
         elif column.type == "township":
             fn = lambda v: (normalise_township(v, county.township_names, county.aliases,
                                                county.unknown_township),)
-            (township,) = per_distinct(pc.fill_null(raw, ""), fn, types[:1])
+            (township,) = per_distinct(pc.fill_null(raw, ""), fn, types[:1],
+                                       cache.memo("township"))
             out.update(zip(names, (township, _raw(raw))))
         elif column.type in _PARSERS:
-            value, error = per_distinct(raw, _parse(column.type), [types[0], pa.string()])
+            value, error = per_distinct(raw, _parse(column.type), [types[0], pa.string()],
+                                        cache.memo(column.type))
             out[key] = value
             errors.append(error)
+        elif column.type in ("sex", "enum"):
+            fn = {"sex": _sex, "enum": _enum}[column.type]
+            (out[key],) = per_distinct(raw, lambda v, fn=fn: (fn(v),), types,
+                                       cache.memo(column.type))
         else:
-            fn = {"sex": _sex, "enum": _enum}.get(column.type, _text)
-            (out[key],) = per_distinct(raw, lambda v, fn=fn: (fn(v),), types)
+            out[key] = _texts(raw, cache.memo("text")).cast(types[0])
     return out, errors
 
 
@@ -134,107 +164,42 @@ def _id_reference(text: str, from_number: bool):
 
 
 class NameCache:
-    """Raw name -> (name, pinyin) of every name seen in one run, as Arrow columns.
+    """The normalised values of one run: raw name -> (name, pinyin), and (``ids``)
+    raw ID -> (id_number, status, birth date), as Arrow columns (``ValueCache``).
 
     Shared by the tables of a run (the same people appear in most tables): a table's
-    distinct names are looked up with one ``index_in``, and only the names not seen
-    yet go through Python (OpenCC and pypinyin).
+    distinct names and IDs are looked up, and only those not seen yet go through
+    Python (OpenCC and pypinyin) or the ID SQL.
     """
 
     def __init__(self) -> None:
-        self.raw = pa.array([], pa.string())
-        self.name = pa.array([], pa.string())
-        self.pinyin = pa.array([], pa.string())
+        self.names = ValueCache([pa.string(), pa.string()])
+        self.ids = id_cache()
+        self._memos: dict[str, dict] = {}
+
+    def memo(self, kind: str) -> dict:
+        """raw text -> outputs of the per-distinct normaliser of a column type (dates,
+        money, townships, enums...; their values recur across tables)."""
+        return self._memos.setdefault(kind, {})
 
     def __len__(self) -> int:
-        return len(self.raw)
+        return len(self.names)
 
-    def positions(self, distinct: pa.Array) -> pa.Array:
-        """The cache position of every value of ``distinct`` (no nulls), adding the new."""
-        found = pc.index_in(distinct, value_set=self.raw)
-        missing = pc.is_null(found)
-        if not pc.any(missing).as_py():
-            return found
-        new = distinct.filter(missing).to_pylist()
-        names = normalise_names(new)
-        start = len(self.raw)
-        self.raw = pa.concat_arrays([self.raw, pa.array(new, pa.string())])
-        self.name = pa.concat_arrays([self.name, pa.array(names, pa.string())])
-        self.pinyin = pa.concat_arrays([self.pinyin, pa.array(names_pinyin(names), pa.string())])
-        # the new names were appended in the order they come in ``distinct``
-        return pc.replace_with_mask(found, missing,
-                                    pa.array(range(start, start + len(new)), found.type))
+    def lookup(self, distinct: pa.Array) -> list[pa.Array]:
+        """(name, pinyin) of every raw name of ``distinct`` (distinct, no NULL)."""
+        return self.names.lookup(distinct, None, _normalised_names)
+
+
+def _normalised_names(raw: pa.Array, _flags: pa.Array) -> list[pa.Array]:
+    names = normalise_names(raw.to_pylist())
+    return [pa.array(names, pa.string()), pa.array(names_pinyin(names), pa.string())]
 
 
 def _names(values: pa.Array, types: list[pa.DataType], cache: NameCache) -> list[pa.Array]:
     """Names and their pinyin keys; Python runs only for names not yet in ``cache``."""
     encoded = pc.dictionary_encode(values)
-    rows = cache.positions(encoded.dictionary).take(encoded.indices)  # NULL stays NULL
-    return [cache.name.take(rows).cast(types[0]), cache.pinyin.take(rows).cast(types[1])]
-
-
-class _CharPinyin(dict):
-    """ord(char) -> its toneless pinyin, filled on first use: a ``str.translate`` table
-    (a C loop over the name instead of a Python join)."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = pinyin_key(chr(code)) or ""
-        return value
-
-
-_CHAR_PINYIN = _CharPinyin()
-
-
-def name_pinyin(name: str | None) -> str | None:
-    """``pinyin_key(name)``, from a per-character cache when it gives the same answer.
-
-    pypinyin reads a character differently only inside a phrase of its phrase
-    dictionary (单于 is chanyu, 单 alone dan); a name holding no such phrase has
-    the pinyin of its characters one by one. pinyin_key costs ~15 us a call, a
-    cache lookup far less: 380k distinct names take ~1 s instead of ~6 s.
-    """
-    if not name:
-        return pinyin_key(name)
-    from pypinyin.constants import PHRASES_DICT
-
-    n = len(name)
-    if n > 1 and any(name[i:j] in PHRASES_DICT
-                     for i in range(n - 1) for j in range(i + 2, n + 1)):
-        return pinyin_key(name)
-    return name.translate(_CHAR_PINYIN)
-
-
-@functools.cache
-def _phrase_starts() -> pa.Array:
-    """The first two characters of every phrase of pypinyin's phrase dictionary: a name
-    holds a phrase only if two neighbouring characters of it are one of these."""
-    from pypinyin.constants import PHRASES_DICT
-
-    return pa.array(sorted({p[:2] for p in PHRASES_DICT if len(p) >= 2}), pa.string())
-
-
-_PAIRS_CHECKED = 32  # a longer name (never seen in practice) takes name_pinyin's own check
-
-
-def names_pinyin(names: list[str | None]) -> list[str | None]:
-    """``[name_pinyin(n) for n in names]``, with the phrase check set-wise in Arrow.
-
-    A name whose neighbouring characters never start a phrase holds no phrase: its
-    pinyin is the per-character translation. The others (few) go through
-    ``name_pinyin``, which checks every substring itself.
-    """
-    values = pa.array(names, pa.string())
-    if not len(values):
-        return []
-    lengths = pc.fill_null(pc.utf8_length(values), 0)
-    longest = pc.max(lengths).as_py() or 0
-    maybe = pc.greater(lengths, _PAIRS_CHECKED)
-    starts = _phrase_starts()
-    for i in range(min(longest, _PAIRS_CHECKED) - 1):
-        pair = pc.utf8_slice_codeunits(values, i, i + 2)
-        maybe = pc.or_(maybe, pc.fill_null(pc.is_in(pair, value_set=starts), False))
-    return [name_pinyin(n) if check or not n else n.translate(_CHAR_PINYIN)
-            for n, check in zip(names, maybe.to_pylist())]
+    distinct = cache.lookup(encoded.dictionary)
+    return [d.take(encoded.indices).cast(t) for d, t in zip(distinct, types)]  # NULL stays
 
 
 def _raw(raw: pa.Array) -> pa.Array:

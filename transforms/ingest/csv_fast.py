@@ -48,17 +48,22 @@ class NotFast(Exception):
     """The file must be read by the Python path."""
 
 
-def _utf8_or_transcode(path: Path, tmp: Path) -> tuple[Path, str]:
-    """The file itself when it is UTF-8, else a UTF-8 copy from GB18030 (streamed)."""
+def _utf8_or_transcode(path: Path, tmp: Path) -> tuple[Path, str, bytes]:
+    """The file itself when it is UTF-8, else a UTF-8 copy from GB18030 (streamed), and
+    the bytes of the one DuckDB reads (read once: checked here, scanned by the caller)."""
+    data = path.read_bytes()
     decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        with path.open("rb") as f:
-            while chunk := f.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        return path, "utf-8"
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(view[start:start + _CHUNK])
+        decoder.decode(b"", final=True)
+        return path, "utf-8", data
     except UnicodeDecodeError:
         pass
+    finally:
+        view.release()
+    del data
     decoder = codecs.getincrementaldecoder("gb18030")()
     out = tmp / "utf8.csv"
     try:
@@ -68,7 +73,7 @@ def _utf8_or_transcode(path: Path, tmp: Path) -> tuple[Path, str]:
             w.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
         raise WholeFileError(BAD_ENCODING, "neither UTF-8 nor GB18030") from exc
-    return out, "gb18030"
+    return out, "gb18030", out.read_bytes()
 
 
 def _head(path: Path) -> tuple[list[list[str]], list[int], str]:
@@ -97,9 +102,7 @@ def read_csv_fast(path: Path, table: Table) -> RawFile:
     ingest transaction.
     """
     with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="recon-csv-") as tmp:
-        source, encoding = _utf8_or_transcode(path, Path(tmp))
-        with source.open("rb") as f:
-            data = f.read()
+        source, encoding, data = _utf8_or_transcode(path, Path(tmp))
         if b"\x00" in data or _BLANK_LINE.search(data):
             raise NotFast("NUL byte or blank line")
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
@@ -135,15 +138,41 @@ def read_csv_fast(path: Path, table: Table) -> RawFile:
     positions = np.arange(1, records + 1, dtype=np.int32)
     if rejects:
         positions = np.delete(positions, [line - skip - 1 for line, _, _ in rejects])
-    texts = [pc.fill_null(arrow.column(i).combine_chunks(), "") for i in range(width)]
-    joined = pc.binary_join_element_wise(*texts, "") if width > 1 else texts[0]
-    keep = pc.invert(pc.match_substring_regex(joined, f"^{_BLANK}$"))
-    numbers = pa.array(positions).filter(keep)
-    kept = [t.filter(keep) for t in texts]
-    return RawFile(keys=unique_keys(match.headers, width), columns=_table(kept),
+    texts = [_filled(arrow.column(i).combine_chunks()) for i in range(width)]
+    numbers = pa.array(positions)
+    blank = _blank_records(texts)
+    if blank is not None:
+        keep = pc.invert(blank)
+        numbers = numbers.filter(keep)
+        texts = [t.filter(keep) for t in texts]
+    return RawFile(keys=unique_keys(match.headers, width), columns=_table(texts),
                    mapping=match.mapping, row_numbers=numbers, numeric_id=None,
                    read=len(numbers) + len(mismatched), mismatched=mismatched,
                    unmapped=match.unmapped)
+
+
+def _filled(column: pa.Array) -> pa.Array:
+    """DuckDB reads an empty field as NULL, csv.reader as ''."""
+    return pc.fill_null(column, "") if column.null_count else column
+
+
+def _blank_records(texts: list[pa.Array]) -> pa.Array | None:
+    """Which records hold only whitespace (no data row, as in the Python path); None when
+    none does. A record is blank only if its first field is: the other fields are
+    looked at only for those few."""
+    blank = pc.match_substring_regex(texts[0], f"^{_BLANK}$")
+    if not pc.any(blank).as_py():
+        return None
+    candidates = pc.indices_nonzero(blank)
+    joined = pc.binary_join_element_wise(*[t.take(candidates) for t in texts], "") \
+        if len(texts) > 1 else texts[0].take(candidates)
+    confirmed = pc.match_substring_regex(joined, f"^{_BLANK}$")
+    if not pc.any(confirmed).as_py():
+        return None
+    rows = candidates.filter(confirmed).to_numpy()
+    mask = np.zeros(len(texts[0]), dtype=bool)
+    mask[rows] = True
+    return pa.array(mask)
 
 
 _FIELD_COUNT = ("TOO MANY COLUMNS", "MISSING COLUMNS")

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms.normalise.cache import ValueCache
 from transforms.sqlfile import read_sql
 
 log = logging.getLogger(__name__)
@@ -49,55 +50,60 @@ def run(sql: str, params: dict | None = None, **tables: pa.Table) -> pa.Table:
                 con.unregister(name)
 
 
-def fill_outside(domain: pa.Array, values: pa.Array, results: list[pa.Array],
-                 fn: Callable, types: list[pa.DataType]) -> list[pa.Array]:
-    """Replace ``results`` where ``domain`` is false by ``fn`` (value -> tuple), per distinct."""
+def fill_outside(domain: pa.Array, values: pa.Array, numbers: pa.Array,
+                 results: list[pa.Array], fn: Callable, types: list[pa.DataType]
+                 ) -> list[pa.Array]:
+    """Replace ``results`` where ``domain`` is false by ``fn(value, number)`` (a tuple of
+    outputs); (``values``, ``numbers``) are distinct pairs, one per row of ``results``."""
     outside = pc.invert(pc.fill_null(domain, False))
-    count = pc.sum(outside).as_py() or 0
-    if not count:
+    if not pc.any(outside).as_py():
         return results
-    rest = values.filter(outside)
-    encoded = pc.dictionary_encode(rest)
-    computed = [fn(v) for v in encoded.dictionary.to_pylist()]
-    log.debug("%d values outside the SQL domain (%d distinct)", count, len(computed))
-    out = []
-    for i, (result, type_) in enumerate(zip(results, types)):
-        fixed = pa.array([c[i] for c in computed], type_).take(encoded.indices)
-        out.append(pc.replace_with_mask(result, outside, fixed))
-    return out
+    computed = [fn(v, n) for v, n in zip(values.filter(outside).to_pylist(),
+                                         numbers.filter(outside).to_pylist())]
+    log.debug("%d distinct values outside the SQL domain", len(computed))
+    return [pc.replace_with_mask(result, outside, pa.array([c[i] for c in computed], type_))
+            for i, (result, type_) in enumerate(zip(results, types))]
 
 
+ID_TYPES = (pa.string(), pa.string(), pa.date32())
 
 
+def id_cache() -> ValueCache:
+    """A run's cache of normalised IDs: (cell text, held a number) -> (id_number,
+    status, birth_date)."""
+    return ValueCache(ID_TYPES)
 
-def normalise_ids(raw: pa.Array, from_number: pa.Array | None,
-                  reference: Callable) -> tuple[pa.Array, pa.Array, pa.Array]:
+
+def _ids_of(values: pa.Array, numbers: pa.Array, reference: Callable) -> list[pa.Array]:
+    """(id_number, status, birth_date) of distinct (text, held a number) pairs: the
+    SQL, then the Python reference for values outside its domain."""
+    table = run(read_sql("staging/normalise_ids"), raw_ids=pa.table({"v": values, "n": numbers}))
+    results = [table.column(name).combine_chunks().cast(type_)
+               for name, type_ in zip(("id_number", "status", "birth_date"), ID_TYPES)]
+    return fill_outside(table.column("domain").combine_chunks(), values, numbers, results,
+                        reference, list(ID_TYPES))
+
+
+def normalise_ids(raw: pa.Array, from_number: pa.Array | None, reference: Callable,
+                  cache: ValueCache | None = None) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(id_number, status, birth_date) of every raw ID; ``reference(text, from_number)``
     is the Python normaliser for values outside the SQL domain.
 
-    Once per distinct (cell text, held a number) within the column: a payment table
-    holds each person's ID once a month.
+    Once per distinct (cell text, held a number) in the run when ``cache`` (the run's
+    ``id_cache``) is given, else within the column: a payment table holds each
+    person's ID once a month, and the same people are in every table.
     """
-    n = len(raw)
-    numbers = pc.fill_null(from_number, False) if from_number is not None \
-        else pa.repeat(False, n)
+    cache = id_cache() if cache is None else cache
     text = pc.fill_null(raw, "")
-    if pc.any(numbers).as_py():  # a sheet's number cell: the same text, another reading
-        encoded = pc.dictionary_encode(
-            pc.binary_join_element_wise(pc.if_else(numbers, "1", "0"), text, ""))
+    if from_number is not None and pc.any(from_number).as_py():
+        # a sheet's number cell: the same text, another reading
+        encoded = pc.dictionary_encode(pc.binary_join_element_wise(
+            pc.if_else(pc.fill_null(from_number, False), "1", "0"), text, ""))
         keys = encoded.dictionary
-        distinct = pa.table({"v": pc.utf8_slice_codeunits(keys, 1),
-                             "n": pc.equal(pc.utf8_slice_codeunits(keys, 0, 1), "1")})
-        fn = lambda k: reference(k[1:], k[0] == "1")
-    else:  # CSV and Parquet text: no key to build
-        encoded = pc.dictionary_encode(text)
-        keys = encoded.dictionary
-        distinct = pa.table({"v": keys, "n": pa.repeat(False, len(keys))})
-        fn = lambda k: reference(k, False)
-    table = run(read_sql("staging/normalise_ids"), raw_ids=distinct)
-    results = [table.column("id_number").combine_chunks().cast(pa.string()),
-               table.column("status").combine_chunks().cast(pa.string()),
-               table.column("birth_date").combine_chunks().cast(pa.date32())]
-    results = fill_outside(table.column("domain").combine_chunks(), keys, results, fn,
-                           [pa.string(), pa.string(), pa.date32()])
-    return tuple(r.take(encoded.indices) for r in results)
+        values = pc.utf8_slice_codeunits(keys, 1)
+        numbers = pc.equal(pc.utf8_slice_codeunits(keys, 0, 1), "1")
+        results = cache.lookup(values, numbers, lambda v, n: _ids_of(v, n, reference))
+        return tuple(r.take(encoded.indices) for r in results)
+    # CSV and Parquet text: each row looked up by its hash, no dictionary of the column
+    rows = cache.row_positions(text, lambda v, n: _ids_of(v, n, reference))
+    return tuple(cache.take(rows))

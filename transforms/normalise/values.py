@@ -23,7 +23,8 @@ _MONTH_PATTERNS = (
 )
 _SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
 _MONEY = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
-_EMPTY = {"", "NAN", "NONE", "NULL", "NAT"}
+EMPTY_TEXTS = frozenset({"", "NAN", "NONE", "NULL", "NAT"})  # upper-cased: a NULL spelt out
+_EMPTY = EMPTY_TEXTS
 
 
 class BadValue(ValueError):

@@ -6,12 +6,21 @@ import random
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypinyin.constants import PHRASES_DICT
 
-from transforms.ingest.columns import NameCache, _names, name_pinyin, names_pinyin
+from transforms.ingest.columns import (
+    NameCache,
+    _names,
+    _text,
+    _texts,
+    per_distinct,
+)
 from transforms.ingest.frame import cell_text, number_text
 from transforms.ingest.headers import find_header, normalise_header, unique_keys
 from transforms.normalise.name import pinyin_key
+from transforms.normalise.pinyin import name_pinyin, names_pinyin
 
 
 @pytest.mark.parametrize("value, expect", [
@@ -95,3 +104,27 @@ def test_the_name_cache_spans_tables_and_keeps_nulls():
     second = _names(pa.array(["李四", " 王 五 ", None]), string, cache)
     assert [a.to_pylist() for a in second] == [["李四", "王五", None], ["lisi", "wangwu", None]]
     assert len(cache) == 3  # 張三, 李四, " 王 五 " once each: the raw text is the key
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(
+    list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u3000aZ09-_nulNULaTｎｕｌé村")),
+    max_size=8)), max_size=30))
+def test_text_columns_set_wise_equal_the_reference(values):
+    memo: dict = {}
+    got = _texts(pa.array(values, pa.string()), memo).to_pylist()
+    assert got == [_text(v) for v in values]
+    assert _texts(pa.array(values, pa.string()), memo).to_pylist() == got  # memo reused
+
+
+def test_the_run_memo_computes_each_value_once():
+    calls = []
+
+    def fn(v):
+        calls.append(v)
+        return (v.upper(),)
+    memo: dict = {}
+    for values in (["a", "b", "a"], ["b", "c", None]):
+        (got,) = per_distinct(pa.array(values), fn, [pa.string()], memo)
+        assert got.to_pylist() == [v and v.upper() for v in values]
+    assert calls == ["a", "b", "c"]

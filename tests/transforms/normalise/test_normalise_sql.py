@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from transforms.normalise.id import check_char, normalise_id
-from transforms.normalise.sql import normalise_ids, run
+from transforms.normalise.sql import id_cache, normalise_ids, run
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -94,3 +94,39 @@ def test_none_and_number_cells():
     number, status, _ = normalise_ids(raw, pa.array([False, True, True]), _reference)
     assert status.to_pylist() == ["missing", "precision_lost", "precision_lost"]
     assert number.to_pylist() == [None, "620421197005204000", "6204211970052040"]
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.tuples(id_texts(), st.booleans()), min_size=1, max_size=15),
+                min_size=1, max_size=4))
+def test_a_run_wide_cache_gives_each_table_the_reference_answer(tables):
+    """The tables of a run share one cache: each gets what it alone would get."""
+    cache = id_cache()
+    for cases in tables:
+        raw = pa.array([t for t, _ in cases], pa.string())
+        numbers = pa.array([n for _, n in cases], pa.bool_())
+        got = list(zip(*[a.to_pylist() for a in normalise_ids(raw, numbers, _reference, cache)]))
+        assert got == [_reference(t, n) for t, n in cases]
+
+
+def test_the_cache_computes_each_value_once_per_run_and_keeps_number_cells_apart():
+    seen: list[tuple] = []
+
+    def reference(text, from_number):
+        seen.append((text, from_number))
+        return _reference(text, from_number)
+    cache = id_cache()
+    valid = "11010119900307451" + check_char("11010119900307451")
+    ids = [valid, "6204211970052040", "62042119700520401X", None]
+    _, status, _ = normalise_ids(pa.array(ids), pa.array([True, False, False, False]),
+                                 reference, cache)
+    assert status.to_pylist()[0] == "precision_lost" and len(cache) == 4  # NULL: ""
+    _, status, _ = normalise_ids(pa.array(ids[:3] * 2), None, reference, cache)
+    # the same text from a CSV is another key: the number cell's precision_lost stays its own
+    assert status.to_pylist()[0] == "valid" and len(cache) == 5
+    normalise_ids(pa.array(ids[:3]), None, reference, cache)
+    assert len(cache) == 5
+    assert seen == []  # all in the SQL's domain: the Python reference never ran
+    normalise_ids(pa.array(["①", "①"]), None, reference, cache)
+    normalise_ids(pa.array(["①"]), None, reference, cache)
+    assert seen == [("①", False)]
