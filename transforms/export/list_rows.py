@@ -23,7 +23,7 @@ import duckdb
 
 from transforms import lists_schema
 from transforms.config import County
-from transforms.export import labels
+from transforms.export import labels, xlsx_cells
 from transforms.export import sheet_layout as layout
 from transforms.export.csv_lists import list_table
 from transforms.export.files import quote, require_columns, table_columns
@@ -117,6 +117,13 @@ def renderer(cols: tuple[str, ...], mask_ids: bool):
     """row (a tuple of the list's columns) -> its rendered ``Row``."""
     cells = [_cell(c, mask_ids) for c in cols]
     wrapped = {j: layout.WRAPPED[c] for j, c in enumerate(cols) if c in layout.WRAPPED}
+    widths: dict[str, int] = {}  # townships, villages, labels repeat: measured once each
+
+    def display_width(text: str) -> int:
+        width = widths.get(text)
+        if width is None:
+            width = widths[text] = layout.display_width(text)
+        return width
 
     def render(row: tuple) -> Row:
         out = []
@@ -130,7 +137,7 @@ def renderer(cols: tuple[str, ...], mask_ids: bool):
                     out.append((j, WRAP, shown, None))
                     lines = max(lines, layout.lines_needed(shown, wrapped[j]))
                 else:
-                    out.append((j, TEXT, shown, layout.display_width(shown)))
+                    out.append((j, TEXT, shown, display_width(shown)))
             else:
                 out.append((j, fmt, shown, len(f"{shown:.2f}")))
         return Row(tuple(out), layout.row_height(lines))
@@ -139,25 +146,13 @@ def renderer(cols: tuple[str, ...], mask_ids: bool):
 
 def write_rows(sheet, rows: list[Row], formats: dict, columns: int) -> list[int]:
     """Write the rows below the header; the longest value of each of ``columns``."""
-    longest = [0] * columns
-    text, number = sheet.write_string, sheet.write_number
-    for i, row in enumerate(rows, start=1):
-        for j, fmt, shown, width in row.cells:
-            if fmt == TEXT or fmt == WRAP:  # (==: rows may come unpickled, in a worker)
-                text(i, j, shown, formats[fmt])
-            else:
-                number(i, j, shown, formats[fmt])
-            if width is not None and width > longest[j]:
-                longest[j] = width
-        if row.height:
-            sheet.set_row(i, row.height)
-    return longest
+    return xlsx_cells.write_cells(sheet, rows, formats, columns)
 
 
 def _cell(column: str, mask_ids: bool):
     """value -> (what the cell shows, number format key or None for text)."""
     def text(value: str) -> tuple[str, None]:
-        if mask_ids:
+        if mask_ids and len(value) >= 15:  # an ID in it has 15 characters at least
             value = _ID_IN_TEXT.sub(lambda m: mask(m.group(1)), value)
         return escape_text(value), None
 
@@ -169,16 +164,26 @@ def _cell(column: str, mask_ids: bool):
     if column == "death_sources":
         return lambda v: text(labels.sources(str(v)))
 
+    def by_kind(kind: type):
+        """How a value of class ``kind`` is shown (the tests in this order, once per class)."""
+        if issubclass(kind, bool):
+            return lambda v: ((labels.YES if v else labels.NO), None)
+        if issubclass(kind, (dt.date, dt.datetime)):
+            shape = "%Y-%m" if column in MONTHS else "%Y-%m-%d"
+            return lambda v: (v.strftime(shape), None)
+        if issubclass(kind, (int, Decimal, float)) and column in MONEY:
+            return lambda v: (float(v), "money")
+        if issubclass(kind, int):
+            return lambda v: (v, "int")
+        if issubclass(kind, (Decimal, float)):
+            return lambda v: (float(v), "decimal")
+        return lambda v: text(str(v))
+
+    kinds: dict[type, object] = {}
+
     def generic(value):
-        if isinstance(value, bool):
-            return (labels.YES if value else labels.NO), None
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.strftime("%Y-%m" if column in MONTHS else "%Y-%m-%d"), None
-        if isinstance(value, (int, Decimal, float)) and column in MONEY:
-            return float(value), "money"
-        if isinstance(value, int):
-            return value, "int"
-        if isinstance(value, (Decimal, float)):
-            return float(value), "decimal"
-        return text(str(value))
+        show = kinds.get(value.__class__)
+        if show is None:
+            show = kinds[value.__class__] = by_kind(value.__class__)
+        return show(value)
     return generic

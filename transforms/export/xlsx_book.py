@@ -7,12 +7,14 @@ import xlsxwriter
 
 from transforms.config import County
 from transforms.export import sheet_layout as layout
+from transforms.export.xlsx_cells import ListSheet
 
 
 def new_book(buffer, title: str, county: County, as_of: dt.date):
     """A workbook that stores no formula and no run time (created = the as-of date)."""
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
+    book.worksheet_class = ListSheet  # the same XML, without a TypeError per cell
     book.set_properties({
         "title": title,
         "author": f"{county.name}城乡居民基本养老保险数据比对",

@@ -13,7 +13,7 @@ import duckdb
 
 from transforms.config import Config
 from transforms.sqlbuild import create_as_sql, department_records_sql, ident, ledger_records_sql
-from transforms.sqlfile import StepError
+from transforms.sqlfile import StepError, read_sql
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,26 @@ def create_raw_inputs(con: duckdb.DuckDBPyConnection, config: Config) -> list[St
     logger.debug("match inputs:\n%s\n%s", src_sql, led_sql)
     try:
         con.execute(create_as_sql("_match_src_raw", src_sql, temp=True), params)
+        con.execute(create_as_sql("_match_ledger_raw", led_sql, temp=True))
+    except duckdb.Error as exc:
+        raise StepError(f"match inputs: {exc}") from exc
+    return departments
+
+
+def create_sources(con: duckdb.DuckDBPyConnection, config: Config) -> list[StagedTable]:
+    """What ``create_raw_inputs`` and then matching/sources.sql into ``_match_src`` make,
+    with the department union read by sources.sql as a CTE of the same name: one
+    write of every department record instead of two (4.4 M rows on 2 M people).
+    ``_match_ledger_raw`` is a temp table as there; returns the tables read."""
+    departments = department_tables(con, config)
+    ledger = ledger_table(con, config)
+    src_sql, params = department_records_sql(departments)
+    led_sql = ledger_records_sql(ledger)
+    sql = (f"with _match_src_raw as (\n{src_sql}\n)\n"
+           f"select * from (\n{read_sql('matching/sources')}\n)")
+    logger.debug("match inputs:\n%s\n%s", sql, led_sql)
+    try:
+        con.execute(create_as_sql("_match_src", sql, temp=True), params)
         con.execute(create_as_sql("_match_ledger_raw", led_sql, temp=True))
     except duckdb.Error as exc:
         raise StepError(f"match inputs: {exc}") from exc

@@ -121,7 +121,7 @@ def build_lists(con: duckdb.DuckDBPyConnection, config: Config, as_of: dt.date,
     checks = None if shard else ListChecks()  # GX on a thread beside the SQL
     try:
         ctx = start(con, config, as_of, years)
-        made = people.build(con, ctx)
+        made = people.build(con, ctx, keep_all=shard)
         log.info("intermediate tables built: %s", made)
         counts: dict[str, int] = {}
         for module in (deceased_accounts, funeral_grants, contribution_issues, special_groups,

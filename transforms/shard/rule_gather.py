@@ -49,7 +49,12 @@ def gather(con: duckdb.DuckDBPyConnection, plan) -> dict:
     from expectations.list_contracts import validate
 
     out = plan.folder / "out"
-    made = sorted(p.stem for p in (out / "0").glob("*.parquet"))
+    from transforms.rules.people import RUN_ONLY, drop_persistent
+
+    # the shards keep every intermediate table (the progress task reads some); a local
+    # run makes RUN_ONLY temp tables, so the warehouse gets none of them from here either
+    made = sorted(p.stem for p in (out / "0").glob("*.parquet") if p.stem not in RUN_ONLY)
+    drop_persistent(con, RUN_ONLY)
     lists = {lists_schema.table(name) for name in lists_schema.LISTS}
     progress = lists_schema.table("progress")
     copied = read_parquet_sql([str(plan.folder / "copied_records.parquet")])

@@ -25,3 +25,30 @@ def test_counts_come_from_the_create_statements(con, ctx, insert):
     for table, rows in counts.items():
         assert con.execute(f"select count(*) from {table}").fetchone()[0] == rows, table
     assert counts["rule_ledger"] == 1
+
+
+def _kinds(con) -> dict[str, bool]:
+    """table -> temporary, for the layer's tables."""
+    return {t: temp for t, temp in con.execute(
+        "select table_name, temporary from duckdb_tables() where list_contains($t, table_name)",
+        {"t": list(people.TABLES)}).fetchall()}
+
+
+def test_run_only_tables_are_temp_and_stale_copies_go(con, ctx):
+    """The tables only the lists read are temp tables of the connection; a persistent
+    copy an earlier version left is dropped (a temp table would hide it, stale); the
+    tables later steps read stay in the warehouse."""
+    con.execute("create table rule_residents as select 'stale' as id_number")
+    build_rules(con, ctx)
+    kinds = _kinds(con)
+    assert {t for t, temp in kinds.items() if temp} == set(people.RUN_ONLY)
+    assert {t for t, temp in kinds.items() if not temp} == set(people.TABLES) - set(people.RUN_ONLY)
+    assert con.execute("select count(*) from rule_residents where id_number = 'stale'"
+                       ).fetchone()[0] == 0
+
+
+def test_a_rule_shard_keeps_every_table(con, ctx):
+    """A shard's progress task reads its rule_residents files: nothing is temp there."""
+    people.build(con, ctx, keep_all=True)
+    kinds = _kinds(con)
+    assert set(kinds) == set(people.TABLES) and not any(kinds.values())

@@ -53,6 +53,8 @@ paid_now as (
         max(tier) as tier
     from stg_contributions
     where year = $as_of_year
+        -- read for the group members only (not every payer of the year)
+        and id_number in (select id_number from members_now)
     group by id_number
 ),
 
@@ -161,6 +163,13 @@ rows_ as (
     union all select * from ledger_category_unsupported
 ),
 
+listed_records as (
+    -- the department records of the people on the list (before any join with them)
+    select src_table, src_rid, id_number
+    from rule_person_ids
+    where id_number in (select id_number from rows_)
+),
+
 directory as (
     -- where to find a person who may not be in the ledger: the registry first,
     -- then the ledger, then the department list that names them
@@ -168,22 +177,22 @@ directory as (
     from (
         select i.id_number, r.name, r.township, r.village, 1 as ord, r._rid
         from stg_household_registry as r
-        join rule_person_ids as i on i.src_table = 'household_registry' and i.src_rid = r._rid
+        join listed_records as i on i.src_table = 'household_registry' and i.src_rid = r._rid
         where r.hukou_status = '正常'
         union all
         select id_number, name, township, village, 2, 0 from rule_ledger
         union all
         select i.id_number, a.name, a.township, null, 3, a._rid
         from stg_assistance as a
-        join rule_person_ids as i on i.src_table = 'assistance' and i.src_rid = a._rid
+        join listed_records as i on i.src_table = 'assistance' and i.src_rid = a._rid
         union all
         select i.id_number, m.name, m.township, null, 4, m._rid
         from stg_poverty_monitoring as m
-        join rule_person_ids as i on i.src_table = 'poverty_monitoring' and i.src_rid = m._rid
+        join listed_records as i on i.src_table = 'poverty_monitoring' and i.src_rid = m._rid
         union all
         select i.id_number, f.name, f.township, null, 5, f._rid
         from stg_family_planning as f
-        join rule_person_ids as i on i.src_table = 'family_planning' and i.src_rid = f._rid
+        join listed_records as i on i.src_table = 'family_planning' and i.src_rid = f._rid
     )
     -- only the people on the list (the window would otherwise run over every registry row)
     where id_number in (select id_number from rows_)

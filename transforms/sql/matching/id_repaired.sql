@@ -1,7 +1,11 @@
 -- RULES §2 method 3 (`id_repaired`). An 18-character ID failing its check digit (not
 -- precision_lost) is compared with ledger IDs one edit away, found by hash joins
 -- rather than all pairs:
---   substitution: both sides with position k masked as '_' (k = 1..18) join on (k, key);
+--   substitution: IDs that differ in exactly one position k agree on every other
+--   position, so on the part outside k's group of positions (1-9, 10-14, 15-18); both
+--   sides join on (group, that part), and the pairs differing in exactly one position
+--   are kept, with k. (Masking each of the 18 positions instead made 18 strings per
+--   ledger row: 26 M on 2 M people, 3.6 of the step's 4.6 CPU seconds.)
 --   adjacent swap: the record's ID with positions k, k+1 swapped joins the ledger ID.
 -- Candidates whose names agree decide: one -> link, two or more -> review `id_repaired`.
 -- Candidates with close or differing names decide nothing (name_dob may still find them).
@@ -16,25 +20,45 @@ positions as (
     select unnest(range(1, 19)) as k
 ),
 
-src_masked as (
-    select s.*, p.k, substr(s.id_number, 1, p.k - 1) || '_' || substr(s.id_number, p.k + 1) as masked
-    from src as s cross join positions as p
+groups as (
+    select * from (values (1), (2), (3)) as t(grp)
 ),
 
-ledger_masked as (
-    select l.ledger_rid, l.id_number, l.name, l.name_pinyin, p.k,
-        substr(l.id_number, 1, p.k - 1) || '_' || substr(l.id_number, p.k + 1) as masked
-    from _match_ledger as l cross join positions as p
+src_keys as (
+    select s.*, g.grp, case g.grp
+            when 1 then substr(s.id_number, 10)
+            when 2 then substr(s.id_number, 1, 9) || substr(s.id_number, 15)
+            else substr(s.id_number, 1, 14)
+        end as part
+    from src as s cross join groups as g
+),
+
+ledger_keys as (
+    select l.ledger_rid, l.id_number, l.name, l.name_pinyin, g.grp, case g.grp
+            when 1 then substr(l.id_number, 10)
+            when 2 then substr(l.id_number, 1, 9) || substr(l.id_number, 15)
+            else substr(l.id_number, 1, 14)
+        end as part
+    from _match_ledger as l cross join groups as g
+    where length(l.id_number) = 18
+),
+
+one_apart as (
+    select sk.*, lk.ledger_rid, lk.id_number as ledger_id_number, lk.name as ledger_name,
+        lk.name_pinyin as ledger_pinyin,
+        [i for i in range(1, 19)
+            if substr(sk.id_number, i, 1) <> substr(lk.id_number, i, 1)] as differ
+    from src_keys as sk
+    inner join ledger_keys as lk on lk.grp = sk.grp and lk.part = sk.part
 ),
 
 substituted as (
     select
-        sm.src_table, sm.src_rid, sm.name as src_name, sm.name_pinyin as src_pinyin,
-        lm.ledger_rid, lm.id_number as ledger_id_number, lm.name as ledger_name,
-        lm.name_pinyin as ledger_pinyin,
-        '身份证号一位之差（第' || sm.k || '位）' as id_phrase
-    from src_masked as sm
-    inner join ledger_masked as lm on lm.k = sm.k and lm.masked = sm.masked
+        src_table, src_rid, name as src_name, name_pinyin as src_pinyin,
+        ledger_rid, ledger_id_number, ledger_name, ledger_pinyin,
+        '身份证号一位之差（第' || differ[1] || '位）' as id_phrase
+    from one_apart
+    where len(differ) = 1
 ),
 
 swaps as (
