@@ -79,19 +79,26 @@ def ledger_table(con: duckdb.DuckDBPyConnection, config: Config) -> StagedTable:
     return staged
 
 
-def create_raw_inputs(con: duckdb.DuckDBPyConnection, config: Config) -> list[StagedTable]:
-    """Create temp tables _match_src_raw and _match_ledger_raw; return the tables read."""
+def _create_inputs(con: duckdb.DuckDBPyConnection, config: Config, table: str,
+                   records) -> list[StagedTable]:
+    """``table`` from ``records(department union sql)``, and ``_match_ledger_raw``
+    (temp tables); the department tables read."""
     departments = department_tables(con, config)
-    ledger = ledger_table(con, config)
     src_sql, params = department_records_sql(departments)
-    led_sql = ledger_records_sql(ledger)
-    logger.debug("match inputs:\n%s\n%s", src_sql, led_sql)
+    sql = records(src_sql)
+    led_sql = ledger_records_sql(ledger_table(con, config))
+    logger.debug("match inputs:\n%s\n%s", sql, led_sql)
     try:
-        con.execute(create_as_sql("_match_src_raw", src_sql, temp=True), params)
+        con.execute(create_as_sql(table, sql, temp=True), params)
         con.execute(create_as_sql("_match_ledger_raw", led_sql, temp=True))
     except duckdb.Error as exc:
         raise StepError(f"match inputs: {exc}") from exc
     return departments
+
+
+def create_raw_inputs(con: duckdb.DuckDBPyConnection, config: Config) -> list[StagedTable]:
+    """Create temp tables _match_src_raw and _match_ledger_raw; return the tables read."""
+    return _create_inputs(con, config, "_match_src_raw", lambda src_sql: src_sql)
 
 
 def create_sources(con: duckdb.DuckDBPyConnection, config: Config) -> list[StagedTable]:
@@ -99,16 +106,6 @@ def create_sources(con: duckdb.DuckDBPyConnection, config: Config) -> list[Stage
     with the department union read by sources.sql as a CTE of the same name: one
     write of every department record instead of two (4.4 M rows on 2 M people).
     ``_match_ledger_raw`` is a temp table as there; returns the tables read."""
-    departments = department_tables(con, config)
-    ledger = ledger_table(con, config)
-    src_sql, params = department_records_sql(departments)
-    led_sql = ledger_records_sql(ledger)
-    sql = (f"with _match_src_raw as (\n{src_sql}\n)\n"
-           f"select * from (\n{read_sql('matching/sources')}\n)")
-    logger.debug("match inputs:\n%s\n%s", sql, led_sql)
-    try:
-        con.execute(create_as_sql("_match_src", sql, temp=True), params)
-        con.execute(create_as_sql("_match_ledger_raw", led_sql, temp=True))
-    except duckdb.Error as exc:
-        raise StepError(f"match inputs: {exc}") from exc
-    return departments
+    return _create_inputs(con, config, "_match_src", lambda src_sql: (
+        f"with _match_src_raw as (\n{src_sql}\n)\n"
+        f"select * from (\n{read_sql('matching/sources')}\n)"))
