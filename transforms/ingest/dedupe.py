@@ -87,11 +87,12 @@ class Duplicates:
     def __init__(self, con: duckdb.DuckDBPyConnection, staged: str, spec: Table,
                  keyed: list[tuple[str, str]]):
         self.con, self.staged, self.spec = con, staged, spec
-        self.keyed = keyed                   # (column, DuckDB type) duplicates.sql reads
-        self._names = [c for c, _ in keyed]
+        self._names = [c for c, _ in keyed]  # what duplicates.sql reads
         self._unwritten = pa.array([], pa.int64())   # duplicates left out of their batch
         self._hashes = KeyHashes()
         self._candidates = np.empty(0, np.int64)     # _rid in _ingest_candidates
+        self._found = pa.table({"_rid": pa.array([], pa.int64()),   # duplicates.sql over
+                                "_file": pa.array([], pa.string())})  # them, when last run
         for table in ("_ingest_candidates", "_ingest_rejected"):
             con.execute(create_table_sql(table, keyed, temp=True))
 
@@ -109,7 +110,7 @@ class Duplicates:
         hashed = run(read_sql("staging/row_hashes"), staged_rows=keyed)
         hashes = hashed.column("_hash").to_numpy()
         rids = hashed.column("_rid").to_numpy()
-        order = np.argsort(hashes, kind="stable")
+        order = np.argsort(hashes)  # only sets of _rid are read: no need for a stable sort
         hashes, rids = hashes[order], rids[order]
         repeated = hashes[1:][hashes[1:] == hashes[:-1]]  # within the batch
         distinct = np.unique(hashes)
@@ -125,7 +126,8 @@ class Duplicates:
                 self._fetch(pa.array(earlier, pa.int64()))
             self._append("_ingest_candidates",
                          keyed.filter(_is_in(keyed.column("_rid"), pa.array(here, pa.int64()))))
-            duplicated = self._duplicates().column("_rid").combine_chunks().cast(pa.int64())
+            self._found = self._duplicates()
+            duplicated = self._found.column("_rid").combine_chunks().cast(pa.int64())
             first, last = self._span(keyed)
             drop = duplicated.filter(pc.and_(pc.greater_equal(duplicated, first),
                                              pc.less_equal(duplicated, last)))
@@ -143,8 +145,7 @@ class Duplicates:
     def _fetch(self, rids: pa.Array) -> None:
         """Earlier rows whose hash a batch repeats, into the candidates: from
         ``stg_<table>``, or from the rejected rows kept aside."""
-        self.con.execute(create_table_sql("_ingest_fetch", [("_rid", "BIGINT")], temp=True))
-        self._append("_ingest_fetch", pa.table({"_rid": rids.cast(pa.int64())}))
+        self._rid_table(rids)
         columns = ", ".join(ident(c) for c in self._names)
         low, high = pc.min(rids).as_py(), pc.max(rids).as_py()
         for source in (self.staged, "_ingest_rejected"):
@@ -153,6 +154,11 @@ class Duplicates:
                 f"insert into _ingest_candidates select {columns} from {ident(source)} "
                 f"where _rid between $low and $high "
                 f"and _rid in (select _rid from _ingest_fetch)", {"low": low, "high": high})
+
+    def _rid_table(self, rids: pa.Array) -> None:
+        """``_ingest_fetch(_rid)``: the rows a statement reads back or deletes."""
+        self.con.execute(create_table_sql("_ingest_fetch", [("_rid", "BIGINT")], temp=True))
+        self._append("_ingest_fetch", pa.table({"_rid": rids.cast(pa.int64())}))
 
     def _duplicates(self) -> pa.Table:
         """``duplicates.sql`` over the candidates: (_rid, _file, _row) of every row to drop."""
@@ -170,16 +176,15 @@ class Duplicates:
     def finish(self) -> pa.Table:
         """The table's duplicates, (_rid, _file); those already written (a money table's
         copies a later file took over) are deleted from ``stg_<table>``."""
-        found = self._duplicates() if len(self._candidates) else pa.table(
-            {"_rid": pa.array([], pa.int64()), "_file": pa.array([], pa.string())})
+        # The candidates last changed with the last batch that had any: its answer stands.
+        found = self._found
         rids = found.column("_rid").combine_chunks().cast(pa.int64())
         if len(self._unwritten) and not pc.all(_is_in(self._unwritten, rids)).as_py():
             raise StepError(f"{self.staged}: a row left out as a duplicate is not one")
         written = rids.filter(pc.invert(_is_in(rids, self._unwritten)))
         if len(written):
             log.info("%s: %d copies a later file took over, deleted", self.staged, len(written))
-            self.con.execute(create_table_sql("_ingest_fetch", [("_rid", "BIGINT")], temp=True))
-            self._append("_ingest_fetch", pa.table({"_rid": written}))
+            self._rid_table(written)
             self.con.execute(f"delete from {ident(self.staged)} "
                              "where _rid in (select _rid from _ingest_fetch)")
         self._hashes = KeyHashes()
