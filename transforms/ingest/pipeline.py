@@ -15,7 +15,8 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import Future
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -125,7 +126,7 @@ class _ReadAhead:
     def __init__(self, work: list[tuple[FileResult, InboxFile, Table]], retry: dict,
                  quarantine: list[dict], timings: dict):
         self.quarantine, self.timings = quarantine, timings
-        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, args=(work, retry),
                                         name="ingest-read", daemon=True)
@@ -209,7 +210,8 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                        retry, quarantine, timings)
     # One writer thread appends a batch to the warehouse while the next one is staged;
     # it is joined before the transaction ends either way.
-    with transaction(con), Writer() as writer:
+    with transaction(con), Writer() as writer, \
+            ThreadPoolExecutor(1, thread_name_prefix="ingest-normalise") as normaliser:
         staged: list[tuple[TableStager, Future]] = []  # tables being written, in order
         held: list[tuple[str, str, int]] = []  # (table, file, rows) read while an earlier
         #                                        table is being written: its lines wait
@@ -244,6 +246,19 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                          len(stager.results), stager.rows, len(stager.quarantine),
                          sum(stager.duplicates.values()))
                 release(staged[0][0].name if staged else None)
+        # Batches are normalised on their own thread, one batch ahead of the contract
+        # check here (each thread's Python and the native work of the others overlap).
+        ahead: deque[tuple[TableStager, Future | None]] = deque()  # None: finish the table
+
+        def advance(limit: int) -> None:
+            """Check the prepared batches in order until ``limit`` are left."""
+            while ahead and (len(ahead) > limit or ahead[0][1] is None):
+                stager, prepared = ahead.popleft()
+                if prepared is None:
+                    staged.append((stager, stager.finish()))
+                    collect(wait=False)
+                else:
+                    stager.check(prepared.result())
         try:
             for name, spec in config.sources.tables.items():
                 stager = TableStager(con, name, spec, config, contracts, as_of, timings,
@@ -251,13 +266,15 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                 batch: list = []
                 for part in reads.parts(len(usable[name]), report_file):
                     if batch and sum(p[2].read for p in batch) + part[2].read > batch_rows:
-                        stager.add(batch)
+                        ahead.append((stager, normaliser.submit(stager.prepare, batch)))
+                        advance(1)
                         batch = []
                     batch.append(part)
-                stager.add(batch)
+                ahead.append((stager, normaliser.submit(stager.prepare, batch)))
                 del batch
-                staged.append((stager, stager.finish()))
-                collect(wait=False)
+                ahead.append((stager, None))
+                advance(1)
+            advance(0)
             collect(wait=True)
         finally:
             reads.close()
