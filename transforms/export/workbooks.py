@@ -47,10 +47,10 @@ from transforms.export.xlsx_book import book_formats, new_book
 from transforms.progress import report as report_progress
 
 log = logging.getLogger(__name__)
-# The share of the township workbooks' rows the export worker writes besides county.xlsx
-# (measured on 2 M people, docs/decisions.md fast-steps2: rendering here costs about as
-# much as county.xlsx there, the township workbooks a quarter more per row than it).
-WORKER_SHARE = 0.3
+# The share of the township workbooks' rows the export worker writes besides county.xlsx:
+# with it both processes spend about the same CPU (2 M people, docs/decisions.md
+# fast-steps2: this one also renders every list and sends it, and writes the CSVs).
+WORKER_SHARE = 0.5
 
 
 def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: County,
@@ -122,7 +122,7 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
 def worker_share(rows: dict[str, int]) -> list[str]:
     """The townships whose workbooks the export worker writes: the smallest first, up to
     WORKER_SHARE of the rows (the worker also writes county.xlsx, as many rows again at
-    a lower cost per row: the two processes then end about together)."""
+    a lower cost per row, while this process renders the lists and writes the CSVs)."""
     total, share, theirs = sum(rows.values()), 0, []
     for township in sorted(rows, key=lambda t: (rows[t], t)):
         if share + rows[township] > WORKER_SHARE * total:

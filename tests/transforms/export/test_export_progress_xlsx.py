@@ -219,7 +219,7 @@ def test_township_workbooks_the_worker_writes_are_the_same_files(con, sample, tm
                                     target_rate=rate)
     here.append(write_county_workbook(con, tmp_path / "here", config.county, AS_OF,
                                       target_rate=rate))
-    monkeypatch.setattr(workbooks, "WORKER_SHARE", 0.5)
+    monkeypatch.setattr(workbooks, "WORKER_SHARE", 0.6)
     rows = {w.file.removeprefix("townships/").removesuffix(".xlsx"): w.rows for w in here[:-1]}
     assert 0 < len(workbooks.worker_share(rows)) < len(rows)
     with start_county_workbook(con, tmp_path / "worker", config.county, AS_OF,
@@ -238,7 +238,8 @@ def test_township_workbooks_the_worker_writes_are_the_same_files(con, sample, tm
 def test_worker_share_takes_the_smallest_townships_up_to_the_share():
     from transforms.export.workbooks import WORKER_SHARE, worker_share
 
-    assert WORKER_SHARE == 0.3
-    assert worker_share({"a": 50, "b": 10, "c": 20, "d": 20}) == ["b", "c"]  # 30 of 100
-    assert worker_share({"a": 90, "b": 11}) == ["b"]  # 11 <= 30.3
-    assert worker_share({"a": 60, "b": 40}) == []  # 40 > 30
+    assert WORKER_SHARE == 0.5
+    assert worker_share({"a": 50, "b": 10, "c": 20, "d": 20}) == ["b", "c", "d"]  # 50 of 100
+    assert worker_share({"a": 90, "b": 11}) == ["b"]  # 11 <= 50.5
+    assert worker_share({"a": 49, "b": 51}) == ["a"]
+    assert worker_share({"a": 60}) == []  # 60 > 30: one township stays here
