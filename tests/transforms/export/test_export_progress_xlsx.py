@@ -211,8 +211,7 @@ def test_township_workbooks_the_worker_writes_are_the_same_files(con, sample, tm
     """With the export worker (export_worker.py), the lists go to it as they are
     rendered and it writes county.xlsx and a share of the township workbooks: the same
     files, rows and bytes as all written here, and no message file left behind."""
-    from transforms.export import prepare_lists, write_township_workbooks
-    from transforms.export import workbooks
+    from transforms.export import prepare_lists, workbooks, write_township_workbooks
 
     rate = config.policy.target_rate
     here = write_township_workbooks(con, tmp_path / "here", config.county, AS_OF,
