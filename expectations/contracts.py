@@ -18,6 +18,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from expectations.gx_engine import (  # noqa: F401 (re-exported: tests pin them here)
+    ContractError,
+    condition_columns,
+    filter_by_distinct,
+    release_batches,
+    share_row_conditions,
+    skip_batch_fingerprint,
+)
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -27,10 +36,6 @@ log = logging.getLogger(__name__)
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 INDEX_COLUMN = "_rid"
-
-
-class ContractError(RuntimeError):
-    """A suite could not be evaluated (a broken suite, not bad data)."""
 
 
 def suite_path(table: str) -> Path:
@@ -73,6 +78,11 @@ def parameters(suite, as_of: dt.date) -> dict[str, Any]:
 
 def suite_columns(suite) -> list[str]:
     """The columns a suite reads (its expectations' columns and row conditions)."""
+    return expectation_columns(suite.expectations)
+
+
+def expectation_columns(expectations) -> list[str]:
+    """The columns some expectations read (their columns and row conditions), in order."""
     found: list[str] = []
 
     def add(name):
@@ -85,7 +95,7 @@ def suite_columns(suite) -> list[str]:
             add(column.get("name") if isinstance(column, dict) else None)
             for child in node.get("conditions", []):
                 conditions(child)
-    for expectation in suite.expectations:
+    for expectation in expectations:
         config = expectation.configuration.kwargs
         for key in ("column", "column_A", "column_B"):
             add(config.get(key))
@@ -98,6 +108,48 @@ def suite_columns(suite) -> list[str]:
     return found
 
 
+def column_groups(suite) -> list[tuple[list[str], list[int]]]:
+    """The suite's expectations grouped by the columns they read: (columns, positions in
+    the suite, ascending), one group per set of columns, in suite order. Each group is
+    validated on a frame of ``_rid`` and its columns only: GX's pandas engine copies the
+    whole frame for every metric that filters rows (missing values, row conditions,
+    unexpected rows), so a column no expectation of the group reads is only a cost
+    (the ID status check on its own frame does not copy the 18-character IDs)."""
+    groups: dict[frozenset, tuple[list[str], list[int]]] = {}
+    for position, expectation in enumerate(suite.expectations):
+        columns = expectation_columns([expectation])
+        groups.setdefault(frozenset(columns), (columns, []))[1].append(position)
+    return list(groups.values())
+
+
+def _yyyymmdd(column):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.add(pc.add(pc.multiply(pc.year(column), 10000), pc.multiply(pc.month(column), 100)),
+                  pc.day(column)).cast(pa.float64())
+
+
+def date_numbers(column):
+    """A date column as ``date_number`` float64 (NULL stays NULL). Through a table of
+    the days between the column's first and last date: one ``take`` per row instead of
+    seven arithmetic passes (year, month, day, products, sums, cast)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = column.cast(pa.date32()).cast(pa.int32())
+    bounds = pc.min_max(days)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is None or high - low > MAX_DATE_SPAN:  # no date, or dates far apart
+        return _yyyymmdd(column)
+    table = _yyyymmdd(pa.array(np.arange(low, high + 1, dtype=np.int32)).cast(pa.date32()))
+    return pc.take(table, pc.subtract(days, pa.scalar(low, pa.int32())))
+
+
+MAX_DATE_SPAN = 4_000_000  # days: years 1 to 9999 fit; a wider span takes the arithmetic
+
+
 def to_frame(table: pa.Table, columns: list[str] | None = None,
              keep: pa.Array | None = None) -> pd.DataFrame:
     """Staged rows as the suites see them: ``_rid`` and the ``columns`` they read (all
@@ -108,6 +160,12 @@ def to_frame(table: pa.Table, columns: list[str] | None = None,
     (datetime64[ms] goes through a Python ``map`` per value), and it hashes the
     whole frame per batch: only the columns a suite reads go in, and as numbers.
     """
+    return _converted(table, columns, keep).to_pandas()
+
+
+def _converted(table: pa.Table, columns: list[str] | None = None,
+               keep: pa.Array | None = None) -> pa.Table:
+    """``to_frame``'s columns, still in Arrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -122,13 +180,11 @@ def to_frame(table: pa.Table, columns: list[str] | None = None,
         if pa.types.is_decimal(column.type):
             column = column.cast(pa.float64())
         elif pa.types.is_date(column.type):
-            column = pc.add(pc.add(pc.multiply(pc.year(column), 10000),
-                                   pc.multiply(pc.month(column), 100)),
-                            pc.day(column)).cast(pa.float64())
+            column = date_numbers(column)
         elif pa.types.is_integer(column.type) and column.type != pa.int64():
             column = column.cast(pa.int64())  # GX's between: numpy int32 goes through map
         arrays.append(column)
-    return pa.table(arrays, names=names).to_pandas()
+    return pa.table(arrays, names=names)
 
 
 def _dates_back(result, dates: set[str]) -> None:
@@ -160,63 +216,22 @@ def reason_of(result) -> str:
     return f"{kind}:{columns}" if columns else kind
 
 
-def skip_batch_fingerprint() -> None:
-    """No md5 fingerprint of every staged frame (GX hashes the whole frame twice per
-    validation, ~1 s per million rows). It is only a batch marker, which our data docs
-    never show (the files' sha256 are in ingest_files); GX itself skips it for frames
-    above ``HASH_THRESHOLD`` bytes. tests/expectations pin that the setting still exists
-    and still has that effect."""
-    from great_expectations.execution_engine import pandas_execution_engine
-
-    if not hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
-        raise ContractError("great_expectations changed: pandas_execution_engine."
-                            "HASH_THRESHOLD is gone (expectations/contracts.py)")
-    pandas_execution_engine.HASH_THRESHOLD = 0
-
-
-def release_batches(source) -> None:
-    """Let go of the frames validated so far. A GX pandas datasource keeps one execution
-    engine whose batch manager caches every batch it loaded, by batch id: the last frame
-    of each table would stay alive for the whole run (1.2 GB at 500,000 people). Private
-    GX attributes: tests/expectations pin that they exist and that nothing is kept."""
-    engine = source.get_execution_engine()
-    getattr(engine, "_recon_row_conditions", {}).clear()
-    manager = engine.batch_manager
-    for attribute in ("_batch_cache", "_batch_data_cache"):
-        if not hasattr(manager, attribute):
-            raise ContractError(f"great_expectations changed: BatchManager.{attribute} is gone "
-                                "(expectations/contracts.py)")
-        getattr(manager, attribute).clear()
-    manager._active_batch_id = manager._active_batch_data_id = None
-
-
-def share_row_conditions(engine) -> dict:
-    """Filter a batch by a row condition once, not once per metric. GX's pandas engine
-    runs ``DataFrame.query`` for every metric of an expectation with a row condition
-    (7 times for the ID regex, ~0.1 s per million rows each time); the filtered frame
-    is the same each time and no metric writes to it. The memo holds the batch it was
-    computed on (so its ``id`` cannot be reused) and is cleared by ``release_batches``.
-    A private GX method: tests/expectations pin that it still exists and is used."""
-    method = getattr(type(engine), "_apply_row_condition_filter", None)
-    if method is None:
-        raise ContractError("great_expectations changed: PandasExecutionEngine."
-                            "_apply_row_condition_filter is gone (expectations/contracts.py)")
-    memo: dict = {}
-
-    def apply(data, row_condition, domain_kwargs):
-        key = (id(data), type(row_condition).__name__, repr(row_condition),
-               repr(domain_kwargs.get("condition_parser")))
-        hit = memo.get(key)
-        if hit is None or hit[0] is not data:
-            hit = memo[key] = (data, method(engine, data, row_condition, domain_kwargs))
-        return hit[1]
-    engine._apply_row_condition_filter = apply
-    engine._recon_row_conditions = memo
-    return memo
+def _frame(converted: pa.Table, columns: list[str]) -> pd.DataFrame:
+    """One group's frame: ``_rid`` and the group's columns of ``_converted``'s table."""
+    names = converted.column_names
+    return converted.select(
+        [INDEX_COLUMN, *[c for c in columns if c != INDEX_COLUMN and c in names]]).to_pandas()
 
 
 class ContractRunner:
-    """Validates staged dataframes against their suites in one ephemeral GX context."""
+    """Validates staged dataframes against their suites in one ephemeral GX context.
+
+    A suite is validated group by group (``column_groups``), each group on a frame of
+    the columns it reads, and the groups' results are put back in suite order into one
+    suite result: the same expectations, results and failing rows as one validation of
+    the whole suite on a frame of every column (a test holds them equal), at a fraction
+    of the cost, since GX's pandas engine copies the whole frame for every metric that
+    filters rows (row conditions, missing values, unexpected rows)."""
 
     def __init__(self) -> None:
         import great_expectations as gx
@@ -228,43 +243,86 @@ class ContractRunner:
         self._source = self._context.data_sources.add_pandas("staging")
         share_row_conditions(self._source.get_execution_engine())
         self._batches: dict[str, Any] = {}
+        self._plans: dict[str, tuple[Any, list[tuple[list[str], list[int], Any]]]] = {}
+
+    def _plan(self, table: str):
+        """(suite, [(columns, positions, sub-suite)]) of a table; None without a suite.
+        The sub-suites are the committed suite's own expectations, cut by group."""
+        import great_expectations as gx
+
+        if table not in self._plans:
+            suite = load_suite(table)
+            if suite is None:
+                return None
+            spec = json.loads(suite_json(table))
+            groups = [(columns, positions, gx.ExpectationSuite(**{
+                **spec, "expectations": [spec["expectations"][i] for i in positions]}))
+                for columns, positions in column_groups(suite)]
+            self._plans[table] = (suite, groups)
+        return self._plans[table]
 
     def validate(self, table: str, rows: pa.Table, as_of: dt.date,
                  keep: pa.Array | None = None) -> ExpectationSuiteValidationResult | None:
         """The validation result of ``table``'s suite on ``rows`` (those where ``keep``
         holds, when given; None without a suite)."""
         import pyarrow as pa
+        from great_expectations.core import ExpectationSuiteValidationResult
+        from great_expectations.validator.validation_statistics import (
+            calc_validation_statistics,
+        )
 
-        suite = load_suite(table)
-        if suite is None:
+        plan = self._plan(table)
+        if plan is None:
             log.warning("no data contract for %s", table)
             return None
+        suite, groups = plan
         columns = suite_columns(suite)
-        frame = to_frame(rows, columns, keep)
-        checked = len(frame)
+        converted = _converted(rows, columns, keep)
+        checked = converted.num_rows
         dates = {f.name for f in rows.schema if f.name in columns and pa.types.is_date(f.type)}
         if table not in self._batches:
             asset = self._source.add_dataframe_asset(name=table)
             self._batches[table] = asset.add_batch_definition_whole_dataframe(f"{table}_all")
-        batch = self._batches[table].get_batch(batch_parameters={"dataframe": frame})
-        try:
-            result = batch.validate(
-                suite, expectation_parameters=parameters(suite, as_of),
-                result_format={"result_format": "COMPLETE",
-                               "unexpected_index_column_names": [INDEX_COLUMN]})
-        finally:
-            del batch, frame
-            release_batches(self._source)
-        for item in result.results:
+        values = parameters(suite, as_of)
+        results: list = [None] * len(suite.expectations)
+        meta = None
+        for group_columns, positions, sub in groups:
+            frame = _frame(converted, group_columns)
+            batch = self._batches[table].get_batch(batch_parameters={"dataframe": frame})
+            try:
+                result = batch.validate(
+                    sub, expectation_parameters=values,
+                    result_format={"result_format": "COMPLETE",
+                                   "unexpected_index_column_names": [INDEX_COLUMN]})
+            finally:
+                del batch, frame
+                release_batches(self._source)
+            if [r.expectation_config.type for r in result.results] != \
+                    [suite.expectations[i].expectation_type for i in positions]:
+                raise ContractError(f"suite {table}: GX gave the results of {sub.name} "
+                                    "in another order (expectations/contracts.py)")
+            for position, item in zip(positions, result.results):
+                results[position] = item
+            meta = result.meta if meta is None else meta
+        del converted
+        for item in results:
             info = item.exception_info or {}
             if info.get("raised_exception"):
                 raise ContractError(f"suite {table}: {item.expectation_config.type} "
                                     f"{item.expectation_config.kwargs}: "
                                     f"{info.get('exception_message')}")
+        statistics = calc_validation_statistics(results)
+        result = ExpectationSuiteValidationResult(
+            results=results, success=statistics.success, suite_name=suite.name,
+            statistics={"evaluated_expectations": statistics.evaluated_expectations,
+                        "successful_expectations": statistics.successful_expectations,
+                        "unsuccessful_expectations": statistics.unsuccessful_expectations,
+                        "success_percent": statistics.success_percent},
+            meta=meta)
         _dates_back(result, dates)
-        stats = result.statistics
-        log.info("contract %s: %s of %s expectations met on %d rows", table,
-                 stats["successful_expectations"], stats["evaluated_expectations"], checked)
+        log.info("contract %s: %s of %s expectations met on %d rows in %d groups", table,
+                 statistics.successful_expectations, statistics.evaluated_expectations,
+                 checked, len(groups))
         return result
 
 

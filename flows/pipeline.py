@@ -194,22 +194,25 @@ class Reconciliation:
         req, config = self.request, self.request.config
         rate = config.policy.target_rate
         with self._step("export"):
-            outputs = write_lists(self.con, self.staging, county=config.county)
-            for entry in outputs:
-                progress.report("export", "list", name=entry.file, rows=entry.rows)
-            # every list read and rendered once, for the township workbooks and county.xlsx
-            prepared = prepare_lists(self.con, config.county, req.mask_ids)
-            # county.xlsx is written by a worker process meanwhile (on a big county)
+            # county.xlsx (and a share of the township workbooks) is written by a worker
+            # process meanwhile (on a big county): it starts first, and writes each list
+            # sheet as soon as its rows are rendered here
             with start_county_workbook(self.con, self.staging, config.county, req.as_of,
-                                       mask_ids=req.mask_ids, target_rate=rate,
-                                       prepared=prepared) as county:
+                                       mask_ids=req.mask_ids, target_rate=rate) as county:
+                outputs = write_lists(self.con, self.staging, county=config.county)
+                for entry in outputs:
+                    progress.report("export", "list", name=entry.file, rows=entry.rows)
+                # every list read and rendered once, for the township workbooks and
+                # county.xlsx
+                prepared = prepare_lists(self.con, config.county, req.mask_ids,
+                                         sink=county.add_list)
                 outputs += write_township_workbooks(
                     self.con, self.staging, config.county, req.as_of, mask_ids=req.mask_ids,
-                    target_rate=rate, prepared=prepared)
+                    target_rate=rate, prepared=prepared, worker=county.worker)
                 faults.checkpoint("export", "workbooks_done")
                 for entry in (write_progress_xlsx(self.con, self.staging, config.county,
                                                   req.as_of, target_rate=rate),
-                              county.result()):
+                              county.result(prepared)):
                     outputs.append(entry)
                     progress.report("export", "workbook", entry.file, rows=entry.rows)
             outputs.append(write_report(

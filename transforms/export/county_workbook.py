@@ -40,7 +40,7 @@ def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     not given; the township workbooks' own, so every row is read and rendered once)."""
     with start_county_workbook(con, out, county, as_of, mask_ids, target_rate=target_rate,
                                prepared=prepared, worker=False) as pending:
-        return pending.result()
+        return pending.result(prepared)
 
 
 class PendingCountyWorkbook:
@@ -48,71 +48,65 @@ class PendingCountyWorkbook:
     second core writes it while this one writes the township workbooks), or here when
     ``result`` is asked. Use as a context manager: leaving it stops the worker.
 
-    The worker is ``python -m transforms.export.county_worker JOB OUT``: a fresh
-    interpreter (a fork would copy the run's DuckDB and Prefect threads mid-work, and
-    multiprocessing's spawn runs the caller's main module again); the job is pickled
-    to a file beside the output, the bytes come back in the output's temp file."""
+    With a worker (export_worker.py) the workbook is started before any list row is
+    rendered: ``add_list`` hands it each list as ``prepare_lists`` renders it, and the
+    worker writes that sheet while the next list is rendered here; the worker may also
+    write some township workbooks (``worker``, see workbooks.py)."""
 
-    def __init__(self, out: Path, job: tuple, note: str | None, worker: bool) -> None:
-        self._out, self._job, self._note = out, job, note
+    def __init__(self, con, out: Path, header: tuple, rows: int, note: str | None,
+                 worker: bool, prepared: PreparedLists | None = None) -> None:
+        self._con, self._out, self._header, self._rows, self._note = con, out, header, rows, note
+        self._prepared = prepared
         self._path = out / FILE
-        self._proc = None
+        self._sent: set[str] = set()
+        self.worker = None
         if worker:
-            self._start()
+            from transforms.export.export_worker import ExportWorker
 
-    def _start(self) -> None:
-        import pickle
-        import subprocess
-        import sys
-        import tempfile
+            self.worker = ExportWorker(out, FILE, header)
 
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        self._job_file = temp_path(self._path).with_suffix(".job")
-        self._job_file.write_bytes(pickle.dumps(self._job, pickle.HIGHEST_PROTOCOL))
-        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result/__exit__)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "transforms.export.county_worker", str(self._job_file),
-             str(temp_path(self._path))], stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=self._errors, env=env)
+    def add_list(self, name: str, rows: list | None) -> None:
+        """One list's rendered rows (``prepare_lists``' sink), in the lists' order."""
+        if self.worker is not None and name not in self._sent:
+            self.worker.send_list(name, rows)
+            self._sent.add(name)
 
-    def result(self) -> OutputFile:
-        rows = sum(len(data or ()) for data in self._job[3].values())
-        if self._proc is None:
-            data, rows = county_bytes(*self._job)
-            return write_bytes(self._out, self._path, data, rows, self._note)
-        code = self._proc.wait()
-        self._proc = None
-        self._job_file.unlink(missing_ok=True)
-        self._errors.seek(0)
-        errors = self._errors.read().decode("utf-8", "replace")
-        self._errors.close()
-        if code != 0:
-            raise RuntimeError(f"county.xlsx worker failed ({code}):\n{errors[-4000:]}")
-        return publish(self._out, temp_path(self._path), self._path, rows, self._note)
+    def result(self, prepared: PreparedLists | None = None) -> OutputFile:
+        """The published county.xlsx. ``prepared``: the lists as this run rendered them
+        (read here when neither this nor ``start_county_workbook`` was given them)."""
+        county, as_of, mask_ids, *rest = self._header
+        if self.worker is None or len(self._sent) < len(lists_schema.LISTS):
+            lists = _prepared(self._con, county, mask_ids, prepared or self._prepared).rows
+            if self.worker is None:
+                data, rows = county_bytes(county, as_of, mask_ids, lists, *rest)
+                return write_bytes(self._out, self._path, data, rows, self._note)
+            for name, rows in lists.items():
+                self.add_list(name, rows)
+        worker, self.worker = self.worker, None
+        worker.finish()
+        return publish(self._out, temp_path(self._path), self._path, self._rows, self._note)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._proc is not None:  # left before result(): stop the worker
-            self._proc.kill()
-            self._proc.wait()
-            self._proc = None
-            self._job_file.unlink(missing_ok=True)
-            temp_path(self._path).unlink(missing_ok=True)
-            self._errors.close()
+        if self.worker is not None:  # left before result(): stop the worker
+            self.worker.stop()
+            self.worker = None
 
 
 def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: County,
                           as_of: dt.date, mask_ids: bool = True, *, target_rate: Decimal,
                           prepared: PreparedLists | None = None,
                           worker: bool | None = None) -> PendingCountyWorkbook:
-    """Read what county.xlsx shows, and start writing it: in a worker process when
-    ``worker`` (None: when the lists hold at least WORKER_ROWS rows, below which the
-    worker's start-up costs more than it saves, and ``second_core_free``)."""
+    """Read what county.xlsx shows but the list rows, and start writing it: in a worker
+    process when ``worker`` (None: when the lists hold at least WORKER_ROWS rows, below
+    which the worker's start-up costs more than it saves, and ``second_core_free``).
+    The rows are ``prepared`` (given here, to ``add_list`` or to ``result``; read when
+    none is)."""
     out = Path(out)
-    lists = _prepared(con, county, mask_ids, prepared).rows
+    if prepared is not None and prepared.mask_ids != mask_ids:
+        raise ValueError("the prepared lists were rendered with another mask_ids")
     configured = [t.name for t in county.townships]
     stats, missing, with_status = figures.list_stats(con, configured, county.unknown_township)
     townships = configured + ([county.unknown_township] if county.unknown_township in stats
@@ -124,11 +118,16 @@ def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     if missing:
         note = ("input tables missing: "
                 + ", ".join(sorted(f"list_{n}" for n in missing)) + " (sheets header only)")
+    # list_stats counted every row of every list once (by township and list)
+    rows = sum(entry["rows"] for per in stats.values() for entry in per.values())
     if worker is None:
-        worker = (sum(len(rows or ()) for rows in lists.values()) >= WORKER_ROWS
-                  and second_core_free())
-    job = (county, as_of, mask_ids, lists, townships, stats, missing, with_status, total)
-    return PendingCountyWorkbook(out, job, note, worker)
+        worker = rows >= WORKER_ROWS and second_core_free()
+    header = (county, as_of, mask_ids, townships, stats, missing, with_status, total)
+    pending = PendingCountyWorkbook(con, out, header, rows, note, worker, prepared)
+    if prepared is not None:
+        for name, data in prepared.rows.items():
+            pending.add_list(name, data)
+    return pending
 
 
 def second_core_free() -> bool:
@@ -145,29 +144,48 @@ def county_bytes(county: County, as_of: dt.date, mask_ids: bool, lists: dict,
                  with_status: frozenset[str], total: dict | None) -> tuple[bytes, int]:
     """The bytes of county.xlsx and its list rows, from what ``start_county_workbook``
     read (no connection: it may run in a worker process)."""
-    buffer = io.BytesIO()
-    title = f"{county.name}城乡居民基本养老保险数据比对核查清单（全县）"
-    book = new_book(buffer, title, county, as_of)
-    formats = book_formats(book)
-    formats["head"] = book.add_format({"bold": True, "border": 1, "text_wrap": True,
-                                       "valign": "vcenter", "align": "center",
-                                       "bg_color": "#DDEBF7"})
-    formats["total_int"] = book.add_format({"bold": True, "num_format": "0",
-                                            "bg_color": "#F2F2F2"})
-    formats["total_yuan"] = book.add_format({"bold": True, "num_format": "#,##0.00",
-                                             "bg_color": "#F2F2F2"})
-    summary = book.add_worksheet(labels.SUMMARY_SHEET)
-    footer = _county_line(total)
-    rows = 0
+    book = CountyBook(county, as_of, mask_ids, townships, stats, missing, with_status, total)
     for name, data in lists.items():
-        sheet = book.add_worksheet(labels.LIST_TITLE[name])
-        _list_sheet(sheet, lists_schema.columns(name), data or [], formats,
-                    title=f"{title}——{labels.LIST_TITLE[name]}",
-                    right=f"数据截止 {as_of.isoformat()}", footer=footer, answers=False)
-        rows += len(data or [])
-    _summary(summary, title, as_of, mask_ids, townships, stats, missing, with_status, formats)
-    book.close()
-    return buffer.getvalue(), rows
+        book.add_list(name, data)
+    return book.finish()
+
+
+class CountyBook:
+    """county.xlsx written one list sheet at a time, in the lists' order (the worker
+    writes each sheet as its rows arrive), its summary sheet last (``finish``)."""
+
+    def __init__(self, county: County, as_of: dt.date, mask_ids: bool, townships: list[str],
+                 stats: dict, missing: set[str], with_status: frozenset[str],
+                 total: dict | None) -> None:
+        self._buffer = io.BytesIO()
+        self._title = title = f"{county.name}城乡居民基本养老保险数据比对核查清单（全县）"
+        self._book = book = new_book(self._buffer, title, county, as_of)
+        self._formats = formats = book_formats(book)
+        formats["head"] = book.add_format({"bold": True, "border": 1, "text_wrap": True,
+                                           "valign": "vcenter", "align": "center",
+                                           "bg_color": "#DDEBF7"})
+        formats["total_int"] = book.add_format({"bold": True, "num_format": "0",
+                                                "bg_color": "#F2F2F2"})
+        formats["total_yuan"] = book.add_format({"bold": True, "num_format": "#,##0.00",
+                                                 "bg_color": "#F2F2F2"})
+        self._summary_sheet = book.add_worksheet(labels.SUMMARY_SHEET)
+        self._footer = _county_line(total)
+        self._summary_args = (as_of, mask_ids, townships, stats, missing, with_status)
+        self._as_of = as_of
+        self.rows = 0
+
+    def add_list(self, name: str, data: list | None) -> None:
+        sheet = self._book.add_worksheet(labels.LIST_TITLE[name])
+        _list_sheet(sheet, lists_schema.columns(name), data or [], self._formats,
+                    title=f"{self._title}——{labels.LIST_TITLE[name]}",
+                    right=f"数据截止 {self._as_of.isoformat()}", footer=self._footer,
+                    answers=False)
+        self.rows += len(data or [])
+
+    def finish(self) -> tuple[bytes, int]:
+        _summary(self._summary_sheet, self._title, *self._summary_args, self._formats)
+        self._book.close()
+        return self._buffer.getvalue(), self.rows
 
 
 def _county_line(total: dict | None) -> str:

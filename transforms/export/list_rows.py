@@ -86,15 +86,19 @@ def list_tables(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str] | No
 
 
 def prepare_lists(con: duckdb.DuckDBPyConnection, county: County,
-                  mask_ids: bool = True) -> PreparedLists:
+                  mask_ids: bool = True, sink=None) -> PreparedLists:
     """Read and render every list once (module docstring). A row whose township is
-    not configured (or NULL) belongs to the unknown township's workbook."""
+    not configured (or NULL) belongs to the unknown township's workbook. ``sink``,
+    when given, is called with each list's name and rendered rows (None: the table is
+    missing) as soon as they are (the export worker writes them meanwhile)."""
     configured = {t.name for t in county.townships}
     rows: dict[str, list[Row] | None] = {}
     townships: dict[str, dict[str, list[int]]] = {}
     for name, types in list_tables(con).items():
         if types is None:
             rows[name] = None
+            if sink is not None:
+                sink(name, None)
             continue
         cols = lists_schema.columns(name)
         select = ", ".join(f"src.{quote(c)}" for c in cols)
@@ -110,6 +114,8 @@ def prepare_lists(con: duckdb.DuckDBPyConnection, county: County,
             key = township if township in configured else county.unknown_township
             per.setdefault(key, []).append(i)
         townships[name] = per
+        if sink is not None:
+            sink(name, rows[name])
     return PreparedLists(mask_ids, rows, townships)
 
 

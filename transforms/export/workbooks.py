@@ -32,7 +32,14 @@ from transforms.config import County
 from transforms.export import figures, labels
 from transforms.export import sheet_layout as layout
 from transforms.export.csv_lists import list_table
-from transforms.export.files import OutputFile, quote, table_columns, write_bytes
+from transforms.export.files import (
+    OutputFile,
+    publish,
+    quote,
+    table_columns,
+    temp_path,
+    write_bytes,
+)
 from transforms.export.list_rows import PreparedLists, Row, prepare_lists, write_rows
 from transforms.export.stamp import STAMP_SHEET, stamp_rows, warehouse_secret
 from transforms.export.workbook_summary import percent_text, write_summary
@@ -40,18 +47,25 @@ from transforms.export.xlsx_book import book_formats, new_book
 from transforms.progress import report as report_progress
 
 log = logging.getLogger(__name__)
+# The share of the township workbooks' rows the export worker writes besides county.xlsx:
+# with it both processes spend about the same CPU (2 M people, docs/decisions.md
+# fast-steps2: this one also renders every list and sends it, and writes the CSVs).
+WORKER_SHARE = 0.5
 
 
 def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: County,
                              as_of: dt.date, mask_ids: bool = True, *,
                              target_rate: Decimal,
-                             prepared: PreparedLists | None = None) -> list[OutputFile]:
+                             prepared: PreparedLists | None = None,
+                             worker=None) -> list[OutputFile]:
     """Write townships/<乡镇>.xlsx for every configured township, and for the
     unknown township when a list row has it (or a township not configured).
 
     ``target_rate`` is ``Config.policy.target_rate``; ``prepared`` the lists as
-    ``list_rows.prepare_lists`` read them (read here when not given). Workbooks of an
-    earlier run in the same folder that this run did not write are removed.
+    ``list_rows.prepare_lists`` read them (read here when not given). ``worker``: the
+    export's worker process (export_worker.py, which has every list's rows), to write
+    ``worker_share`` of them meanwhile. Workbooks of an earlier run in the same folder
+    that this run did not write are removed.
     """
     out = Path(out)
     folder = out / "townships"
@@ -64,23 +78,58 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
     missing = [list_table(n) for n, rows in prepared.rows.items() if rows is None]
     note = f"input tables missing: {', '.join(missing)} (sheets header only)" if missing else None
     stats, _, with_status = figures.list_stats(con, configured, county.unknown_township)
-    written = []
     secret = warehouse_secret(con)
     codes = {t.name: t.code for t in county.townships}
+    rows = {t: sum(len(prepared.townships[n].get(t, ())) for n in prepared.townships)
+            for t in townships}
+    theirs = worker_share(rows) if worker is not None else []
+    jobs, books = [], {}
     for township in townships:
-        lists = {name: prepared.of(name, township) for name in prepared.rows}
         progress = _progress(con, township)
         stamp = stamp_rows(secret, township, codes.get(township, county.code), as_of)
-        data, rows = _workbook(county, township, as_of, target_rate, mask_ids, lists, progress,
-                               stats.get(township, {}), with_status, stamp)
-        written.append(write_bytes(out, folder / f"{township}.xlsx", data, rows, note))
-        report_progress("export", "workbook", f"{township}.xlsx", rows=rows)
-    keep = {(out / w.file).name for w in written}
+        head = (county, township, as_of, target_rate, mask_ids)
+        tail = (progress, stats.get(township, {}), with_status, stamp)
+        if township in theirs:
+            indices = {name: (None if prepared.rows[name] is None
+                              else per.get(township, []))
+                       for name, per in ((n, prepared.townships.get(n, {}))
+                                         for n in prepared.rows)}
+            jobs.append((temp_path(folder / f"{township}.xlsx"), (*head, indices, *tail)))
+        else:
+            books[township] = (head, tail)
+    if worker is not None:
+        worker.send_townships(jobs)
+    written = {}
+    for township, (head, tail) in books.items():
+        lists = {name: prepared.of(name, township) for name in prepared.rows}
+        data, n = _workbook(*head, lists, *tail)
+        written[township] = write_bytes(out, folder / f"{township}.xlsx", data, n, note)
+        report_progress("export", "workbook", f"{township}.xlsx", rows=n)
+    if jobs:
+        worker.townships_written()
+        for township in theirs:
+            path = folder / f"{township}.xlsx"
+            written[township] = publish(out, temp_path(path), path, rows[township], note)
+            report_progress("export", "workbook", f"{township}.xlsx", rows=rows[township])
+    keep = {(out / w.file).name for w in written.values()}
     for stale in sorted(folder.glob("*.xlsx")):
         if stale.name not in keep:
             log.info("removing workbook of an earlier run: %s", stale.name)
             stale.unlink()
-    return written
+    return [written[t] for t in townships]
+
+
+def worker_share(rows: dict[str, int]) -> list[str]:
+    """The townships whose workbooks the export worker writes: the smallest first, up to
+    WORKER_SHARE of the rows (the worker also writes county.xlsx, as many rows again at
+    a lower cost per row, while this process renders the lists and writes the CSVs)."""
+    total, share, theirs = sum(rows.values()), 0, []
+    for township in sorted(rows, key=lambda t: (rows[t], t)):
+        if share + rows[township] > WORKER_SHARE * total:
+            break
+        share += rows[township]
+        theirs.append(township)
+    return theirs
 
 
 def _prepared(con, county: County, mask_ids: bool,

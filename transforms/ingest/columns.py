@@ -204,7 +204,8 @@ def _names(values: pa.Array, types: list[pa.DataType], cache: NameCache) -> list
 
 def _raw(raw: pa.Array) -> pa.Array:
     """Raw text as read; an empty cell is NULL."""
-    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(raw), ""), None, raw)
+    blank = pc.or_(pc.equal(raw, ""), pc.utf8_is_space(raw))  # no trimmed copy made
+    return pc.if_else(blank, None, raw)
 
 
 def _when(condition: pa.Array, code: str) -> pa.Array:

@@ -39,6 +39,33 @@ def _is_in(values: pa.Array, rids: pa.Array) -> pa.Array:
     return pc.is_in(values, value_set=rids)
 
 
+# NumPy 2's np.unique (and union1d, setdiff1d, isin, which call it) finds distinct
+# values through a hash table and then sorts them: 2.3 s for 2 M random 64-bit hashes
+# here, against 7 ms for a sorted array's neighbour test. These take sorted input.
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def _union(*arrays: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of all ``arrays``."""
+    return _distinct(np.sort(np.concatenate(arrays)))
+
+
+def _member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``ordered`` (sorted, distinct)."""
+    if not len(ordered):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
+
+
 class KeyHashes:
     """The key hashes of a table's rows so far, with their ``_rid``: sorted runs, merged
     as they grow (each row is merged about log2(batches) times), so finding a batch's
@@ -64,7 +91,7 @@ class KeyHashes:
             rids.append(held_rids[starts + np.arange(count.sum())])
         if not found:
             return np.empty(0, np.uint64), np.empty(0, np.int64)
-        return np.unique(np.concatenate(found)), np.concatenate(rids)
+        return _union(*found), np.concatenate(rids)
 
     def add(self, hashes: np.ndarray, rids: np.ndarray) -> None:
         """Hold a batch's hashes (sorted) and ``_rid``; merge runs of like size."""
@@ -113,15 +140,16 @@ class Duplicates:
         order = np.argsort(hashes)  # only sets of _rid are read: no need for a stable sort
         hashes, rids = hashes[order], rids[order]
         repeated = hashes[1:][hashes[1:] == hashes[:-1]]  # within the batch
-        distinct = np.unique(hashes)
+        distinct = _distinct(hashes)
         matched, earlier = self._hashes.earlier(distinct)
         self._hashes.add(hashes, rids)
         drop = pa.array([], pa.int64())
-        candidates = np.union1d(repeated, matched)
+        candidates = _union(repeated, matched)
         if len(candidates):
-            earlier = np.setdiff1d(earlier, self._candidates)  # not among them yet
-            here = rids[np.isin(hashes, candidates)]
-            self._candidates = np.union1d(self._candidates, np.concatenate([earlier, here]))
+            earlier = _distinct(np.sort(earlier))
+            earlier = earlier[~_member(earlier, self._candidates)]  # not among them yet
+            here = rids[_member(hashes, candidates)]
+            self._candidates = _union(self._candidates, earlier, here)
             if len(earlier):
                 self._fetch(pa.array(earlier, pa.int64()))
             self._append("_ingest_candidates",

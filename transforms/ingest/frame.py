@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -149,7 +150,7 @@ def from_arrow(source: pa.Table, table: Table) -> RawFile:
         arrays.append(_arrow_text(column, kind, mapped=index in kinds))
     n = source.num_rows
     return RawFile(keys=unique_keys(headers, len(headers)), columns=_table(arrays),
-                   mapping=mapping, row_numbers=pa.array(range(1, n + 1), pa.int32()),
+                   mapping=mapping, row_numbers=pa.array(np.arange(1, n + 1, dtype=np.int32)),
                    numeric_id=numeric_id, read=n, unmapped=unmapped)
 
 

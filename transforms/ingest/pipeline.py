@@ -15,7 +15,8 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import Future
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -114,7 +115,7 @@ class _Contracts:
 
 
 class _ReadAhead:
-    """Reads the inbox's files in a background thread, one file ahead of staging.
+    """Reads the inbox's files in a background thread, up to a batch of rows ahead.
 
     Reading is mostly DuckDB, calamine and Arrow, outside the GIL: it overlaps the
     normalising and validating of the file before. ``parts(count, report)`` gives the
@@ -123,9 +124,13 @@ class _ReadAhead:
     """
 
     def __init__(self, work: list[tuple[FileResult, InboxFile, Table]], retry: dict,
-                 quarantine: list[dict], timings: dict):
+                 quarantine: list[dict], timings: dict, ahead_rows: int):
         self.quarantine, self.timings = quarantine, timings
-        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        # Files read and not yet taken: as many as fit in ``ahead_rows`` rows (a batch),
+        # and always one, so small files are read well ahead and a big one alone.
+        self._queue: queue.Queue = queue.Queue()
+        self._ahead_rows, self._queued_rows = ahead_rows, 0
+        self._room = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, args=(work, retry),
                                         name="ingest-read", daemon=True)
@@ -145,19 +150,30 @@ class _ReadAhead:
                 return
 
     def _put(self, item) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
+        rows = getattr(item[2], "read", 0)
+        with self._room:
+            while self._queued_rows and self._queued_rows + rows > self._ahead_rows:
+                if self._stop.is_set():
+                    return False
+                self._room.wait(0.2)
+            if self._stop.is_set():
+                return False
+            self._queued_rows += rows
+        self._queue.put(item)
+        return True
+
+    def _taken(self, item) -> None:
+        with self._room:
+            self._queued_rows -= getattr(item[2], "read", 0)
+            self._room.notify()
 
     def parts(self, count: int, report):
         """The next ``count`` files' (result, file, raw), the unreadable ones left out;
         ``report(file, rows)`` for each readable one."""
         for _ in range(count):
-            result, found, raw = self._queue.get()
+            item = self._queue.get()
+            self._taken(item)
+            result, found, raw = item
             if isinstance(raw, WholeFileError):
                 self.quarantine.append(_whole_file(found, result, raw.reason, raw.detail))
                 continue
@@ -206,10 +222,11 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     batch_rows = config.operations.ingest.batch_rows
     reads = _ReadAhead([(result, found, config.sources.tables[name])
                         for name in config.sources.tables for result, found in usable[name]],
-                       retry, quarantine, timings)
+                       retry, quarantine, timings, config.operations.ingest.batch_rows)
     # One writer thread appends a batch to the warehouse while the next one is staged;
     # it is joined before the transaction ends either way.
-    with transaction(con), Writer() as writer:
+    with transaction(con), Writer() as writer, \
+            ThreadPoolExecutor(1, thread_name_prefix="ingest-normalise") as normaliser:
         staged: list[tuple[TableStager, Future]] = []  # tables being written, in order
         held: list[tuple[str, str, int]] = []  # (table, file, rows) read while an earlier
         #                                        table is being written: its lines wait
@@ -244,6 +261,19 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                          len(stager.results), stager.rows, len(stager.quarantine),
                          sum(stager.duplicates.values()))
                 release(staged[0][0].name if staged else None)
+        # Batches are normalised on their own thread, one batch ahead of the contract
+        # check here (each thread's Python and the native work of the others overlap).
+        ahead: deque[tuple[TableStager, Future | None]] = deque()  # None: finish the table
+
+        def advance(limit: int) -> None:
+            """Check the prepared batches in order until ``limit`` are left."""
+            while ahead and (len(ahead) > limit or ahead[0][1] is None):
+                stager, prepared = ahead.popleft()
+                if prepared is None:
+                    staged.append((stager, stager.finish()))
+                    collect(wait=False)
+                else:
+                    stager.check(prepared.result())
         try:
             for name, spec in config.sources.tables.items():
                 stager = TableStager(con, name, spec, config, contracts, as_of, timings,
@@ -251,13 +281,15 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
                 batch: list = []
                 for part in reads.parts(len(usable[name]), report_file):
                     if batch and sum(p[2].read for p in batch) + part[2].read > batch_rows:
-                        stager.add(batch)
+                        ahead.append((stager, normaliser.submit(stager.prepare, batch)))
+                        advance(1)
                         batch = []
                     batch.append(part)
-                stager.add(batch)
+                ahead.append((stager, normaliser.submit(stager.prepare, batch)))
                 del batch
-                staged.append((stager, stager.finish()))
-                collect(wait=False)
+                ahead.append((stager, None))
+                advance(1)
+            advance(0)
             collect(wait=True)
         finally:
             reads.close()

@@ -21,9 +21,11 @@ import json
 import time
 from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Self
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -43,6 +45,16 @@ from transforms.ingest.staging import (
 from transforms.sqlbuild import ident
 
 Part = tuple[FileResult, InboxFile, RawFile]
+
+
+@dataclass
+class Prepared:
+    """A batch normalised (``TableStager.prepare``), waiting for its contract check."""
+    parts: list[Part]
+    offsets: list[int]   # each part's first position in the batch
+    first: int           # the table's rows before this batch: its _rid offset
+    staged: pa.Table     # staging columns, every row of the batch
+    keep: pa.Array       # rows no check rejected
 
 
 class Writer:
@@ -102,7 +114,8 @@ class TableStager:
     """Stages the readable files of one table and keeps their accounting.
 
         stager = TableStager(...)
-        stager.add(parts)                # once per batch of files
+        stager.add(parts)                # once per batch of files, or:
+        stager.check(prepared)           #   prepared = stager.prepare(parts), a batch ahead
         stager.finish().result()         # stg_<table>: duplicates and contract failures out
 
     Every warehouse statement runs on ``writer``, one thread: the calling thread
@@ -150,8 +163,13 @@ class TableStager:
         return out
 
     def add(self, parts: list[Part]) -> None:
-        """Stage one batch: normalised, checked and validated here, then appended to
-        ``stg_<table>`` on the writer thread."""
+        """Stage one batch: ``prepare`` then ``check`` on this thread."""
+        self.check(self.prepare(parts))
+
+    def prepare(self, parts: list[Part]) -> Prepared | None:
+        """A batch normalised, with the rows a check rejects quarantined (None when it
+        has no row). Batches are prepared in order, on one thread, perhaps a batch
+        ahead of ``check``; the warehouse is not touched."""
         self.results += [result for result, _, _ in parts]
         for _, found, raw in parts:
             for number, values in raw.mismatched:
@@ -160,7 +178,7 @@ class TableStager:
         sizes = [raw.columns.num_rows for _, _, raw in parts]
         n = sum(sizes)
         if n == 0:
-            return
+            return None
         offsets = [sum(sizes[:i]) for i in range(len(sizes))]
         start = time.perf_counter()
         texts = {k: _concat(parts, lambda f, raw, k=k: raw.text(k)) for k in self.spec.columns}
@@ -171,7 +189,7 @@ class TableStager:
         reasons = row_reasons(self.spec, out, texts, errors, n)
         del texts, numeric, errors  # one batch at a time in memory: drop what is done
         # _rid r is the row at position r - 1 of the table's files concatenated in path order.
-        out["_rid"] = pa.array(range(self.n + 1, self.n + n + 1), pa.int64())
+        out["_rid"] = pa.array(np.arange(self.n + 1, self.n + n + 1, dtype=np.int64))
         out["_file"] = _concat(parts, lambda f, raw: pa.repeat(
             pa.scalar(f.file, pa.string()), raw.columns.num_rows))
         out["_row"] = _concat(parts, lambda f, raw: raw.row_numbers)
@@ -188,8 +206,19 @@ class TableStager:
         # lose no row or a handful.
         keep = pc.invert(rejected)
         del reasons, rejected
+        prepared = Prepared(parts, offsets, self.n, staged, keep)
+        self.n += n
         self._time("normalise", start)
+        return prepared
 
+    def check(self, prepared: Prepared | None) -> None:
+        """Validate a prepared batch against the table's contract (GX) and append the
+        rows it keeps to ``stg_<table>`` on the writer thread; in batch order."""
+        if prepared is None:
+            return
+        parts, offsets, first, staged, keep = (prepared.parts, prepared.offsets,
+                                               prepared.first, prepared.staged, prepared.keep)
+        del prepared
         rejected: list[int] = []  # this batch's rows the contract rejected (_rid)
         if pc.any(keep).as_py():
             from expectations.contracts import failing_rows
@@ -203,10 +232,10 @@ class TableStager:
             if failing:
                 rids = sorted(failing)
                 for position, q in self._quarantine_at(
-                        parts, offsets, [r - self.n - 1 for r in rids],
+                        parts, offsets, [r - first - 1 for r in rids],
                         [failing[r] for r in rids]):
-                    self.rejected[self.n + 1 + position] = q
-                    rejected.append(self.n + 1 + position)
+                    self.rejected[first + 1 + position] = q
+                    rejected.append(first + 1 + position)
             self._time("contracts", start)
 
         rows = _kept(staged, keep)
@@ -215,7 +244,6 @@ class TableStager:
             self._started = True
             self._submit(self._start)
         self._submit(self._write, rows, pa.array(sorted(rejected), pa.int64()))
-        self.n += n
 
     def _submit(self, fn, *args) -> Future:
         """Run ``fn`` on the writer thread after what was submitted before. The calling

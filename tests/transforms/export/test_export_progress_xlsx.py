@@ -204,3 +204,41 @@ def test_county_workbook_from_a_worker_process_is_the_same_file(con, sample, tmp
                                target_rate=config.policy.target_rate, worker=True):
         pass
     assert list((tmp_path / "stopped").iterdir()) == []
+
+
+def test_township_workbooks_the_worker_writes_are_the_same_files(con, sample, tmp_path,
+                                                                 config, monkeypatch):
+    """With the export worker (export_worker.py), the lists go to it as they are
+    rendered and it writes county.xlsx and a share of the township workbooks: the same
+    files, rows and bytes as all written here, and no message file left behind."""
+    from transforms.export import prepare_lists, workbooks, write_township_workbooks
+
+    rate = config.policy.target_rate
+    here = write_township_workbooks(con, tmp_path / "here", config.county, AS_OF,
+                                    target_rate=rate)
+    here.append(write_county_workbook(con, tmp_path / "here", config.county, AS_OF,
+                                      target_rate=rate))
+    monkeypatch.setattr(workbooks, "WORKER_SHARE", 0.6)
+    rows = {w.file.removeprefix("townships/").removesuffix(".xlsx"): w.rows for w in here[:-1]}
+    assert 0 < len(workbooks.worker_share(rows)) < len(rows)
+    with start_county_workbook(con, tmp_path / "worker", config.county, AS_OF,
+                               target_rate=rate, worker=True) as pending:
+        prepared = prepare_lists(con, config.county, True, sink=pending.add_list)
+        there = write_township_workbooks(con, tmp_path / "worker", config.county, AS_OF,
+                                         target_rate=rate, prepared=prepared,
+                                         worker=pending.worker)
+        there.append(pending.result(prepared))
+    assert there == here
+    assert sorted(p.name for p in (tmp_path / "worker").iterdir()) == ["county.xlsx",
+                                                                       "townships"]
+    assert len(list((tmp_path / "worker" / "townships").iterdir())) == len(rows)
+
+
+def test_worker_share_takes_the_smallest_townships_up_to_the_share():
+    from transforms.export.workbooks import WORKER_SHARE, worker_share
+
+    assert WORKER_SHARE == 0.5
+    assert worker_share({"a": 50, "b": 10, "c": 20, "d": 20}) == ["b", "c", "d"]  # 50 of 100
+    assert worker_share({"a": 90, "b": 11}) == ["b"]  # 11 <= 50.5
+    assert worker_share({"a": 49, "b": 51}) == ["a"]
+    assert worker_share({"a": 60}) == []  # 60 > 30: one township stays here

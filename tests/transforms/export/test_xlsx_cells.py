@@ -26,7 +26,7 @@ ROWS = [
 def _book(fast: bool) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    book.set_properties({"title": "t"})
+    book.set_properties({"title": "t", "created": dt.datetime(2026, 11, 28)})  # not the clock
     formats = {k: book.add_format({"num_format": f}) for k, f in
                (("int", "0"), ("money", "0.00"), ("decimal", "0.0000"))}
     formats[TEXT] = book.add_format({"valign": "top"})

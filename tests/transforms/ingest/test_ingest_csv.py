@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.transforms.ingest.conftest import headers, make_id, participant, write_csv
 
@@ -151,3 +153,29 @@ def test_duckdb_reader_quarantines_field_counts_as_the_python_reader(config, tmp
     assert got.mismatched == expected.mismatched
     assert [n for n, _ in got.mismatched] == [2, 3]
     assert got.columns.equals(expected.columns) and got.read == expected.read == 4
+
+
+# The fast path's byte checks are exact twins of the plain ones they replace.
+_LINE_BYTES = st.lists(st.sampled_from([b"\n", b"\r", b" ", b"\t", b"a", b",", b"\r\n"]),
+                       max_size=40).map(b"".join)
+
+
+@given(_LINE_BYTES)
+@settings(max_examples=300, deadline=None)
+def test_blank_line_check_is_the_regex(data):
+    from transforms.ingest.csv_fast import _BLANK_LINE, _has_blank_line
+
+    assert _has_blank_line(data) == bool(_BLANK_LINE.search(data))
+
+
+@given(st.binary(max_size=64) | st.text(max_size=32).map(lambda t: t.encode("utf-8", "surrogatepass")))
+@settings(max_examples=300, deadline=None)
+def test_utf8_check_is_a_strict_decode(data):
+    from transforms.ingest.csv_fast import _is_utf8
+
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert _is_utf8(data) == valid

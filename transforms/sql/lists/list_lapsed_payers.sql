@@ -2,12 +2,35 @@
 -- have not. Years missed run from the year after the last one paid (or from the
 -- enrolment year: a year before enrolment is never missed) to the as-of year.
 -- $run is false when the ledger tables did not come tonight (empty list).
-with paid as (
-    select
-        id_number,
-        max(year) filter (where year <= $as_of_year) as last_paid_year,
-        coalesce(bool_or(year = $as_of_year), false) as paid_this_year
+with open_ledger as (
+    -- who should pay for the as-of year and has no contribution row of it: found by
+    -- joins on the ID, before any contribution is grouped (grouping every payer's rows
+    -- by ID was half of this list's time on 2 M people)
+    select l.*
+    from rule_ledger as l
+    where l.enrol_status in ('正常参保', '暂停缴费')
+        and l.benefit_status = '未领取'
+        and l.age between $age_min and $age_max
+        and not exists (
+            select 1 from stg_contributions as s
+            where s.id_number = l.id_number and s.year = $as_of_year
+        )
+        and not exists (select 1 from deaths_by_id as d where d.id_number = l.id_number)
+        and not exists (
+            select 1 from rule_enterprise_status as e where e.id_number = l.id_number and e.paying
+        )
+        and not exists (
+            select 1 from special_group_members as s
+            where s.id_number = l.id_number and s.year = $as_of_year
+        )
+),
+
+paid as (
+    -- the last year paid up to the as-of year, of these people only
+    select id_number, max(year) as last_paid_year
     from stg_contributions
+    where year <= $as_of_year
+        and id_number in (select id_number from open_ledger)
     group by id_number
 ),
 
@@ -23,20 +46,8 @@ candidates as (
                 coalesce(p.last_paid_year + 1, year(l.enrol_date), $as_of_year),
                 coalesce(year(l.enrol_date), 0)),
             $as_of_year) as first_missed
-    from rule_ledger as l
+    from open_ledger as l
     left join paid as p using (id_number)
-    where l.enrol_status in ('正常参保', '暂停缴费')
-        and l.benefit_status = '未领取'
-        and l.age between $age_min and $age_max
-        and not coalesce(p.paid_this_year, false)
-        and not exists (select 1 from deaths_by_id as d where d.id_number = l.id_number)
-        and not exists (
-            select 1 from rule_enterprise_status as e where e.id_number = l.id_number and e.paying
-        )
-        and not exists (
-            select 1 from special_group_members as s
-            where s.id_number = l.id_number and s.year = $as_of_year
-        )
 ),
 
 last_tier as (
