@@ -114,13 +114,13 @@ class TableStager:
     """Stages the readable files of one table and keeps their accounting.
 
         stager = TableStager(...)
-        stager.add(parts)                # once per batch of files, or:
-        stager.check(prepared)           #   prepared = stager.prepare(parts), a batch ahead
-        stager.finish().result()         # stg_<table>: duplicates and contract failures out
+        prepared = stager.prepare(parts)  # once per batch of files, in order (may run
+        stager.check(prepared)            #   a batch ahead, on another thread)
+        stager.finish().result()          # stg_<table>: duplicates and contract failures out
 
-    Every warehouse statement runs on ``writer``, one thread: the calling thread
-    normalises and validates the next batch (or table) meanwhile, and DuckDB works
-    outside the GIL. Each batch is appended to ``stg_<table>`` as it comes.
+    Every warehouse statement runs on ``writer``, one thread: ``prepare`` and
+    ``check`` of the next batches (or table) run meanwhile, and DuckDB works outside
+    the GIL. Each batch is appended to ``stg_<table>`` as it comes.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, name: str, spec: Table, config: Config,
@@ -161,10 +161,6 @@ class TableStager:
             for (position, reason), number, values in zip(items, numbers, raw.raw_rows(local)):
                 out.append((position, quarantine_row(found, self.name, number, reason, values)))
         return out
-
-    def add(self, parts: list[Part]) -> None:
-        """Stage one batch: ``prepare`` then ``check`` on this thread."""
-        self.check(self.prepare(parts))
 
     def prepare(self, parts: list[Part]) -> Prepared | None:
         """A batch normalised, with the rows a check rejects quarantined (None when it
