@@ -146,7 +146,7 @@ class Duplicates:
         drop = pa.array([], pa.int64())
         candidates = _union(repeated, matched)
         if len(candidates):
-            earlier = _distinct(np.sort(earlier))
+            earlier = _union(earlier)
             earlier = earlier[~_member(earlier, self._candidates)]  # not among them yet
             here = rids[_member(hashes, candidates)]
             self._candidates = _union(self._candidates, earlier, here)

@@ -222,7 +222,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     batch_rows = config.operations.ingest.batch_rows
     reads = _ReadAhead([(result, found, config.sources.tables[name])
                         for name in config.sources.tables for result, found in usable[name]],
-                       retry, quarantine, timings, config.operations.ingest.batch_rows)
+                       retry, quarantine, timings, batch_rows)
     # One writer thread appends a batch to the warehouse while the next one is staged;
     # it is joined before the transaction ends either way.
     with transaction(con), Writer() as writer, \
