@@ -7,13 +7,17 @@ result format COMPLETE, so every failing row is known, not the first 200.
 Bounds that depend on the run date are suite parameters (``$PARAMETER``):
 ``as_of``, ``as_of_month``, ``as_of_year``, ``next_year``; fixed bounds live in
 the suite's ``meta.parameters``.
+
+Here: the suites (loading, parameters, the columns they read, their groups), the
+runner and its result accounting (failing rows and their reasons). The frames GX
+validates are built in ``gx_frames.py``, the private GX settings the runner relies on
+are in ``gx_engine.py``; both are re-exported from here.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import math
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,16 +30,23 @@ from expectations.gx_engine import (  # noqa: F401 (re-exported: tests pin them 
     share_row_conditions,
     skip_batch_fingerprint,
 )
+from expectations.gx_frames import (  # noqa: F401 (re-exported: imported from here)
+    INDEX_COLUMN,
+    date_number,
+    date_numbers,
+    dates_back,
+    group_frame,
+    to_arrow,
+    to_frame,
+)
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
     from great_expectations.core import ExpectationSuiteValidationResult
 
 log = logging.getLogger(__name__)
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
-INDEX_COLUMN = "_rid"
 
 
 def suite_path(table: str) -> Path:
@@ -54,14 +65,6 @@ def load_suite(table: str):
 
     text = suite_json(table)
     return None if text is None else gx.ExpectationSuite(**json.loads(text))
-
-
-def date_number(value: dt.date) -> float:
-    """A date as the DOUBLE the suites compare: yyyymmdd (2026-11-28 -> 20261128.0).
-
-    Ordered like the dates, exact in float64, and readable in the data docs.
-    """
-    return float(value.year * 10000 + value.month * 100 + value.day)
 
 
 def parameters(suite, as_of: dt.date) -> dict[str, Any]:
@@ -122,107 +125,6 @@ def column_groups(suite) -> list[tuple[list[str], list[int]]]:
     return list(groups.values())
 
 
-def _yyyymmdd(column):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return pc.add(pc.add(pc.multiply(pc.year(column), 10000), pc.multiply(pc.month(column), 100)),
-                  pc.day(column)).cast(pa.float64())
-
-
-def date_numbers(column):
-    """A date column as ``date_number`` float64 (NULL stays NULL). Through a table of
-    the days between the column's first and last date: one ``take`` per row instead of
-    seven arithmetic passes (year, month, day, products, sums, cast)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    days = column.cast(pa.date32()).cast(pa.int32())
-    bounds = pc.min_max(days)
-    low, high = bounds["min"].as_py(), bounds["max"].as_py()
-    if low is None or high - low > MAX_DATE_SPAN:  # no date, or dates far apart
-        return _yyyymmdd(column)
-    table = _yyyymmdd(pa.array(np.arange(low, high + 1, dtype=np.int32)).cast(pa.date32()))
-    return pc.take(table, pc.subtract(days, pa.scalar(low, pa.int32())))
-
-
-MAX_DATE_SPAN = 4_000_000  # days: years 1 to 9999 fit; a wider span takes the arithmetic
-
-
-def to_frame(table: pa.Table, columns: list[str] | None = None,
-             keep: pa.Array | None = None) -> pd.DataFrame:
-    """Staged rows as the suites see them: ``_rid`` and the ``columns`` they read (all
-    when None), money as float64 and dates as ``date_number`` float64; only the rows
-    where ``keep`` holds (all when None).
-
-    GX evaluates between and pair expectations vectorised only on numpy numbers
-    (datetime64[ms] goes through a Python ``map`` per value), and it hashes the
-    whole frame per batch: only the columns a suite reads go in, and as numbers.
-    """
-    return _converted(table, columns, keep).to_pandas()
-
-
-def _converted(table: pa.Table, columns: list[str] | None = None,
-               keep: pa.Array | None = None) -> pa.Table:
-    """``to_frame``'s columns, still in Arrow."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    names = table.column_names if columns is None else \
-        [INDEX_COLUMN, *[c for c in columns if c != INDEX_COLUMN and c in table.column_names]]
-    table = table.select(names)
-    if keep is not None and not pc.all(keep).as_py():
-        table = table.filter(keep)
-    arrays = []
-    for name in names:
-        column = table.column(name)
-        if pa.types.is_decimal(column.type):
-            column = column.cast(pa.float64())
-        elif pa.types.is_date(column.type):
-            column = date_numbers(column)
-        elif pa.types.is_integer(column.type) and column.type != pa.int64():
-            column = column.cast(pa.int64())  # GX's between: numpy int32 goes through map
-        arrays.append(column)
-    return pa.table(arrays, names=names)
-
-
-def _dates_back(result, dates: set[str]) -> None:
-    """Sample values of date columns back to dates, for the data docs (the few
-    partial values only; the complete lists stay numbers)."""
-    import pandas as pd
-
-    def back(value):
-        if isinstance(value, float) and not math.isnan(value):
-            n = int(value)
-            return pd.Timestamp(dt.date(n // 10000, n // 100 % 100, n % 100))
-        return value
-    for item in result.results:
-        if item.expectation_config.kwargs.get("column") not in dates or not item.result:
-            continue
-        if "partial_unexpected_list" in item.result:
-            item.result["partial_unexpected_list"] = [
-                back(v) for v in item.result["partial_unexpected_list"]]
-        for entry in item.result.get("partial_unexpected_counts") or []:
-            entry["value"] = back(entry.get("value"))
-
-
-def reason_of(result) -> str:
-    """The quarantine reason of a failed expectation: its type and its column(s)."""
-    kwargs = result.expectation_config.kwargs
-    columns = kwargs.get("column") or ",".join(
-        kwargs[k] for k in ("column_A", "column_B") if kwargs.get(k))
-    kind = result.expectation_config.type
-    return f"{kind}:{columns}" if columns else kind
-
-
-def _frame(converted: pa.Table, columns: list[str]) -> pd.DataFrame:
-    """One group's frame: ``_rid`` and the group's columns of ``_converted``'s table."""
-    names = converted.column_names
-    return converted.select(
-        [INDEX_COLUMN, *[c for c in columns if c != INDEX_COLUMN and c in names]]).to_pandas()
-
-
 class ContractRunner:
     """Validates staged dataframes against their suites in one ephemeral GX context.
 
@@ -277,7 +179,7 @@ class ContractRunner:
             return None
         suite, groups = plan
         columns = suite_columns(suite)
-        converted = _converted(rows, columns, keep)
+        converted = to_arrow(rows, columns, keep)
         checked = converted.num_rows
         dates = {f.name for f in rows.schema if f.name in columns and pa.types.is_date(f.type)}
         if table not in self._batches:
@@ -287,7 +189,7 @@ class ContractRunner:
         results: list = [None] * len(suite.expectations)
         meta = None
         for group_columns, positions, sub in groups:
-            frame = _frame(converted, group_columns)
+            frame = group_frame(converted, group_columns)
             batch = self._batches[table].get_batch(batch_parameters={"dataframe": frame})
             try:
                 result = batch.validate(
@@ -319,11 +221,20 @@ class ContractRunner:
                         "unsuccessful_expectations": statistics.unsuccessful_expectations,
                         "success_percent": statistics.success_percent},
             meta=meta)
-        _dates_back(result, dates)
+        dates_back(result, dates)
         log.info("contract %s: %s of %s expectations met on %d rows in %d groups", table,
                  statistics.successful_expectations, statistics.evaluated_expectations,
                  checked, len(groups))
         return result
+
+
+def reason_of(result) -> str:
+    """The quarantine reason of a failed expectation: its type and its column(s)."""
+    kwargs = result.expectation_config.kwargs
+    columns = kwargs.get("column") or ",".join(
+        kwargs[k] for k in ("column_A", "column_B") if kwargs.get(k))
+    kind = result.expectation_config.type
+    return f"{kind}:{columns}" if columns else kind
 
 
 def failing_rows(result: ExpectationSuiteValidationResult | None) -> dict[int, str]:

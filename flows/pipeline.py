@@ -192,13 +192,14 @@ class Reconciliation:
         )
 
         req, config = self.request, self.request.config
-        rate = config.policy.target_rate
+        rate, tuning = config.policy.target_rate, config.operations.export
         with self._step("export"):
             # county.xlsx (and a share of the township workbooks) is written by a worker
             # process meanwhile (on a big county): it starts first, and writes each list
             # sheet as soon as its rows are rendered here
             with start_county_workbook(self.con, self.staging, config.county, req.as_of,
-                                       mask_ids=req.mask_ids, target_rate=rate) as county:
+                                       mask_ids=req.mask_ids, target_rate=rate,
+                                       worker_rows=tuning.worker_rows) as county:
                 outputs = write_lists(self.con, self.staging, county=config.county)
                 for entry in outputs:
                     progress.report("export", "list", name=entry.file, rows=entry.rows)
@@ -208,7 +209,8 @@ class Reconciliation:
                                          sink=county.add_list)
                 outputs += write_township_workbooks(
                     self.con, self.staging, config.county, req.as_of, mask_ids=req.mask_ids,
-                    target_rate=rate, prepared=prepared, worker=county.worker)
+                    target_rate=rate, prepared=prepared, worker=county.worker,
+                    worker_share=tuning.worker_share)
                 faults.checkpoint("export", "workbooks_done")
                 for entry in (write_progress_xlsx(self.con, self.staging, config.county,
                                                   req.as_of, target_rate=rate),

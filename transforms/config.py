@@ -216,11 +216,20 @@ class Warehouse(_Strict):
     memory_limit: str = Field(default="50%", pattern=r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$")
 
 
+class Export(_Strict):
+    # county.xlsx is written by a worker process from this many list rows on (when a
+    # core is free); the worker also writes the smallest township workbooks, up to
+    # worker_share of their rows (docs/decisions.md fast-steps2, tidy8)
+    worker_rows: int = Field(default=5000, ge=0)
+    worker_share: float = Field(default=0.5, ge=0, le=1)
+
+
 class Operations(_Strict):
     schedules: Schedules = Schedules()
     read_retry: ReadRetry = ReadRetry()
     ingest: Ingest = Ingest()
     warehouse: Warehouse = Warehouse()
+    export: Export = Export()
     server: Server = Server()
     audit: Audit = Audit()
     feedback: FeedbackLimits = FeedbackLimits()

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from expectations import contracts
+from expectations import contracts, gx_frames
 from expectations.contracts import (
     INDEX_COLUMN,
     ContractRunner,
@@ -84,7 +84,7 @@ def _whole_suite(table: str, rows: pa.Table, keep=None):
                             result_format={"result_format": "COMPLETE",
                                            "unexpected_index_column_names": [INDEX_COLUMN]})
     dates = {f.name for f in rows.schema if pa.types.is_date(f.type)}
-    contracts._dates_back(result, dates)
+    gx_frames.dates_back(result, dates)
     return result
 
 
@@ -120,7 +120,7 @@ def test_date_numbers_equal_the_arithmetic():
                     for d in values]
         assert date_numbers(column).to_pylist() == expected
     far = pa.array([-719162 * 6, 0], pa.date32())  # beyond MAX_DATE_SPAN: the arithmetic
-    assert date_numbers(far).to_pylist() == contracts._yyyymmdd(far).to_pylist()
+    assert date_numbers(far).to_pylist() == gx_frames.yyyymmdd(far).to_pylist()
 
 
 def test_a_row_condition_keeps_the_frame_itself_when_every_row_holds():

@@ -140,7 +140,7 @@ def test_the_runner_keeps_no_validated_frame():
 
     runner = contracts.ContractRunner()
     frames: list = []
-    frame_of = contracts._frame
+    frame_of = contracts.group_frame
 
     def kept(*args, **kwargs):
         frame = frame_of(*args, **kwargs)
@@ -150,11 +150,11 @@ def test_the_runner_keeps_no_validated_frame():
                      "id_number": ["110101199003074518", None]})
     groups = len(contracts.column_groups(contracts.load_suite("participants")))
     try:
-        contracts._frame = kept
+        contracts.group_frame = kept
         for _ in range(2):
             runner.validate("participants", rows, AS_OF)
     finally:
-        contracts._frame = frame_of
+        contracts.group_frame = frame_of
     gc.collect()
     assert groups > 1 and len(frames) == 2 * groups and all(ref() is None for ref in frames)
     manager = runner._source.get_execution_engine().batch_manager

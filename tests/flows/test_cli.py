@@ -22,6 +22,21 @@ def test_check_config_reports_the_county():
     assert "靖远县 (620421), 18 townships, 13 tables" in result.output
 
 
+def test_check_config_names_a_bad_export_value(tmp_path):
+    import shutil
+
+    from transforms.config import DEFAULT_CONFIG_DIR
+
+    shutil.copytree(DEFAULT_CONFIG_DIR, tmp_path / "config")
+    path = tmp_path / "config" / "operations.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "worker_share: 0.5 ", "worker_share: 1.5 "), encoding="utf-8")
+    result = runner.invoke(app, ["check-config", "--config", str(tmp_path / "config")])
+    assert result.exit_code == 2
+    assert f"{path}: export.worker_share: Input should be less than or equal to 1" \
+        in result.output and "Traceback" not in result.output
+
+
 def test_a_missing_inbox_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", "--inbox", str(tmp_path / "nope")])
     assert result.exit_code == 2

@@ -81,6 +81,19 @@ def test_match_scores_must_lie_in_zero_to_one(config_dir):
         load_config(config_dir)
 
 
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("worker_share", 1.5, "less than or equal to 1"),
+    ("worker_share", -0.1, "greater than or equal to 0"),
+    ("worker_share", "half", "a valid number"),
+    ("worker_rows", -1, "greater than or equal to 0"),
+    ("worker_rows", 2.5, "a valid integer"),
+])
+def test_the_export_tuning_is_bounded(config_dir, key, value, message):
+    _edit(config_dir / "operations.yaml", lambda d: d["export"].update({key: value}))
+    with pytest.raises(ConfigError, match=rf"operations\.yaml: export\.{key}: .*{message}"):
+        load_config(config_dir)
+
+
 def test_a_missing_file_is_named(config_dir):
     (config_dir / "county.yaml").unlink()
     with pytest.raises(ConfigError, match=r"county\.yaml: file not found"):
@@ -93,4 +106,5 @@ def test_operations_defaults_are_the_contract_schedules(config):
         ("0 2 * * *", "0 7 * * 1", "Asia/Shanghai")
     assert (ops.server.host, ops.server.port) == ("127.0.0.1", 4200)
     assert ops.audit.retention_days == 400
+    assert (ops.export.worker_rows, ops.export.worker_share) == (5000, 0.5)
     assert config.policy.decision_grace_days == 30

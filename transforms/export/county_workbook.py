@@ -27,9 +27,6 @@ from transforms.export.workbooks import _list_sheet, _prepared
 from transforms.export.xlsx_book import book_formats, new_book
 
 FILE = "county.xlsx"
-# From this many list rows on, county.xlsx is written by a worker process (measured on
-# this machine: below it the worker's start-up, about 0.5 s, costs more than it saves).
-WORKER_ROWS = 5000
 
 
 def write_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: County,
@@ -98,12 +95,16 @@ class PendingCountyWorkbook:
 def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: County,
                           as_of: dt.date, mask_ids: bool = True, *, target_rate: Decimal,
                           prepared: PreparedLists | None = None,
-                          worker: bool | None = None) -> PendingCountyWorkbook:
+                          worker: bool | None = None,
+                          worker_rows: int | None = None) -> PendingCountyWorkbook:
     """Read what county.xlsx shows but the list rows, and start writing it: in a worker
-    process when ``worker`` (None: when the lists hold at least WORKER_ROWS rows, below
-    which the worker's start-up costs more than it saves, and ``second_core_free``).
+    process when ``worker`` (None: when the lists hold at least ``worker_rows`` rows,
+    operations.yaml ``export.worker_rows``, below which the worker's start-up, about
+    0.5 s here, costs more than it saves, and ``second_core_free``; give one of the two).
     The rows are ``prepared`` (given here, to ``add_list`` or to ``result``; read when
     none is)."""
+    if worker is None and worker_rows is None:
+        raise ValueError("give worker, or worker_rows (operations.yaml export.worker_rows)")
     out = Path(out)
     if prepared is not None and prepared.mask_ids != mask_ids:
         raise ValueError("the prepared lists were rendered with another mask_ids")
@@ -121,7 +122,7 @@ def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     # list_stats counted every row of every list once (by township and list)
     rows = sum(entry["rows"] for per in stats.values() for entry in per.values())
     if worker is None:
-        worker = rows >= WORKER_ROWS and second_core_free()
+        worker = rows >= worker_rows and second_core_free()
     header = (county, as_of, mask_ids, townships, stats, missing, with_status, total)
     pending = PendingCountyWorkbook(con, out, header, rows, note, worker, prepared)
     if prepared is not None:

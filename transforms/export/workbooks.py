@@ -47,26 +47,25 @@ from transforms.export.xlsx_book import book_formats, new_book
 from transforms.progress import report as report_progress
 
 log = logging.getLogger(__name__)
-# The share of the township workbooks' rows the export worker writes besides county.xlsx:
-# with it both processes spend about the same CPU (2 M people, docs/decisions.md
-# fast-steps2: this one also renders every list and sends it, and writes the CSVs).
-WORKER_SHARE = 0.5
 
 
 def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: County,
                              as_of: dt.date, mask_ids: bool = True, *,
                              target_rate: Decimal,
                              prepared: PreparedLists | None = None,
-                             worker=None) -> list[OutputFile]:
+                             worker=None, worker_share: float | None = None) -> list[OutputFile]:
     """Write townships/<乡镇>.xlsx for every configured township, and for the
     unknown township when a list row has it (or a township not configured).
 
     ``target_rate`` is ``Config.policy.target_rate``; ``prepared`` the lists as
     ``list_rows.prepare_lists`` read them (read here when not given). ``worker``: the
     export's worker process (export_worker.py, which has every list's rows), to write
-    ``worker_share`` of them meanwhile. Workbooks of an earlier run in the same folder
-    that this run did not write are removed.
+    the smallest workbooks meanwhile, up to ``worker_share`` of the rows (operations.yaml
+    ``export.worker_share``; needed with a worker). Workbooks of an earlier run in the
+    same folder that this run did not write are removed.
     """
+    if worker is not None and worker_share is None:
+        raise ValueError("a worker needs worker_share (operations.yaml export.worker_share)")
     out = Path(out)
     folder = out / "townships"
     folder.mkdir(parents=True, exist_ok=True)
@@ -82,7 +81,7 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
     codes = {t.name: t.code for t in county.townships}
     rows = {t: sum(len(prepared.townships[n].get(t, ())) for n in prepared.townships)
             for t in townships}
-    theirs = worker_share(rows) if worker is not None else []
+    theirs = worker_townships(rows, worker_share) if worker is not None else []
     jobs, books = [], {}
     for township in townships:
         progress = _progress(con, township)
@@ -119,15 +118,17 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
     return [written[t] for t in townships]
 
 
-def worker_share(rows: dict[str, int]) -> list[str]:
+def worker_townships(rows: dict[str, int], share: float) -> list[str]:
     """The townships whose workbooks the export worker writes: the smallest first, up to
-    WORKER_SHARE of the rows (the worker also writes county.xlsx, as many rows again at
-    a lower cost per row, while this process renders the lists and writes the CSVs)."""
-    total, share, theirs = sum(rows.values()), 0, []
+    ``share`` of the rows (operations.yaml ``export.worker_share``; 0.5: the worker also
+    writes county.xlsx, as many rows again at a lower cost per row, while this process
+    renders the lists and writes the CSVs, so both spend about the same CPU at 2 M
+    people, docs/decisions.md fast-steps2)."""
+    total, taken, theirs = sum(rows.values()), 0, []
     for township in sorted(rows, key=lambda t: (rows[t], t)):
-        if share + rows[township] > WORKER_SHARE * total:
+        if taken + rows[township] > share * total:
             break
-        share += rows[township]
+        taken += rows[township]
         theirs.append(township)
     return theirs
 

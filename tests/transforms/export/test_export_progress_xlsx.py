@@ -15,6 +15,7 @@ from transforms.export import (
     write_county_workbook,
     write_lists,
     write_progress_xlsx,
+    write_township_workbooks,
 )
 from transforms.lists_schema import LISTS
 
@@ -211,22 +212,25 @@ def test_township_workbooks_the_worker_writes_are_the_same_files(con, sample, tm
     """With the export worker (export_worker.py), the lists go to it as they are
     rendered and it writes county.xlsx and a share of the township workbooks: the same
     files, rows and bytes as all written here, and no message file left behind."""
-    from transforms.export import prepare_lists, workbooks, write_township_workbooks
+    from transforms.export import prepare_lists, workbooks
 
     rate = config.policy.target_rate
     here = write_township_workbooks(con, tmp_path / "here", config.county, AS_OF,
                                     target_rate=rate)
     here.append(write_county_workbook(con, tmp_path / "here", config.county, AS_OF,
                                       target_rate=rate))
-    monkeypatch.setattr(workbooks, "WORKER_SHARE", 0.6)
+    # operations.yaml export.worker_share 0.6: the worker writes some of the sample's
+    # workbooks, not all (0.5, the committed value, gives it none of these)
+    tuning = config.operations.export.model_copy(update={"worker_share": 0.6})
     rows = {w.file.removeprefix("townships/").removesuffix(".xlsx"): w.rows for w in here[:-1]}
-    assert 0 < len(workbooks.worker_share(rows)) < len(rows)
+    assert 0 < len(workbooks.worker_townships(rows, tuning.worker_share)) < len(rows)
     with start_county_workbook(con, tmp_path / "worker", config.county, AS_OF,
                                target_rate=rate, worker=True) as pending:
         prepared = prepare_lists(con, config.county, True, sink=pending.add_list)
         there = write_township_workbooks(con, tmp_path / "worker", config.county, AS_OF,
                                          target_rate=rate, prepared=prepared,
-                                         worker=pending.worker)
+                                         worker=pending.worker,
+                                         worker_share=tuning.worker_share)
         there.append(pending.result(prepared))
     assert there == here
     assert sorted(p.name for p in (tmp_path / "worker").iterdir()) == ["county.xlsx",
@@ -234,11 +238,36 @@ def test_township_workbooks_the_worker_writes_are_the_same_files(con, sample, tm
     assert len(list((tmp_path / "worker" / "townships").iterdir())) == len(rows)
 
 
-def test_worker_share_takes_the_smallest_townships_up_to_the_share():
-    from transforms.export.workbooks import WORKER_SHARE, worker_share
+def test_worker_share_takes_the_smallest_townships_up_to_the_share(config):
+    from transforms.export.workbooks import worker_townships
 
-    assert WORKER_SHARE == 0.5
-    assert worker_share({"a": 50, "b": 10, "c": 20, "d": 20}) == ["b", "c", "d"]  # 50 of 100
-    assert worker_share({"a": 90, "b": 11}) == ["b"]  # 11 <= 50.5
-    assert worker_share({"a": 49, "b": 51}) == ["a"]
-    assert worker_share({"a": 60}) == []  # 60 > 30: one township stays here
+    share = config.operations.export.worker_share  # operations.yaml export.worker_share
+    assert share == 0.5
+    assert worker_townships({"a": 50, "b": 10, "c": 20, "d": 20}, share) == ["b", "c", "d"]
+    assert worker_townships({"a": 90, "b": 11}, share) == ["b"]  # 11 <= 50.5
+    assert worker_townships({"a": 49, "b": 51}, share) == ["a"]
+    assert worker_townships({"a": 60}, share) == []  # 60 > 30: one township stays here
+    assert worker_townships({"a": 49, "b": 51}, 0) == []
+    assert worker_townships({"a": 49, "b": 51}, 1) == ["a", "b"]
+
+
+def test_the_worker_starts_from_the_configured_rows(con, sample, tmp_path, config,
+                                                    monkeypatch):
+    """operations.yaml export.worker_rows decides when county.xlsx goes to a worker
+    (with a core free): the sample's 5 list rows are below the committed 5,000, and at
+    or above a threshold of 5; neither given is an error, not a silent default."""
+    from transforms.export import county_workbook
+
+    monkeypatch.setattr(county_workbook, "second_core_free", lambda: True)
+    rate = config.policy.target_rate
+    assert config.operations.export.worker_rows == 5000
+    for worker_rows, expected in ((config.operations.export.worker_rows, False), (5, True),
+                                  (6, False)):
+        with start_county_workbook(con, tmp_path / str(worker_rows), config.county, AS_OF,
+                                   target_rate=rate, worker_rows=worker_rows) as pending:
+            assert (pending.worker is not None) is expected
+    with pytest.raises(ValueError, match="worker_rows"):
+        start_county_workbook(con, tmp_path, config.county, AS_OF, target_rate=rate)
+    with pytest.raises(ValueError, match="worker_share"):
+        write_township_workbooks(con, tmp_path, config.county, AS_OF, target_rate=rate,
+                                 worker=object())
