@@ -9,7 +9,6 @@ table is replaced inside one transaction.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import queue
@@ -140,6 +139,9 @@ class _ReadAhead:
         for result, found, spec in work:
             start = time.perf_counter()
             try:
+                # hashed here, not before reading starts: the hash (outside the GIL)
+                # overlaps the work on the files before
+                result.sha256 = with_retry(sha256_of, found.path, found.path, **retry)
                 outcome = with_retry(read_raw, found.path, found, spec, **retry)
             except OSError as exc:
                 outcome = WholeFileError(CORRUPT_FILE, f"read failed: {exc}")
@@ -198,25 +200,24 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path, config: Config,
     quarantine: list[dict] = []
     usable: dict[str, list[tuple[FileResult, InboxFile]]] = {t: [] for t in config.sources.tables}
     retry = config.operations.read_retry.model_dump()
+    contracts = _Contracts(timings)
+    contracts.warm_up()  # first, and on an empty inbox too: the rules check every list
     for found in discover(Path(inbox), config, as_of):
-        try:
-            sha = with_retry(sha256_of, found.path, found.path, **retry)
-        except OSError as exc:
-            sha, found = "", dataclasses.replace(found, reason=CORRUPT_FILE)
-            log.warning("%s: unreadable: %s", found.file, exc)
-        result = FileResult(found.file, found.source, found.table, sha,
+        result = FileResult(found.file, found.source, found.table, "",
                             found.extract_date, found.stale, age_days=found.age_days,
                             extract_kind=found.extract_kind)
         files.append(result)
-        if found.reason:
+        if found.reason:  # quarantined whole, never read: hashed here (the others as read)
+            try:
+                result.sha256 = with_retry(sha256_of, found.path, found.path, **retry)
+            except OSError as exc:
+                log.warning("%s: unreadable: %s", found.file, exc)
             quarantine.append(_whole_file(found, result, found.reason))
         else:
             usable[found.table].append((result, found))
 
     progress.report("ingest", "found", total=len(files))
-    contracts = _Contracts(timings)
     names_cache = NameCache()  # raw name -> (name, pinyin), across the tables of this run
-    contracts.warm_up()  # also on an empty inbox: the rules check every list with GX
     tables: dict[str, TableResult] = {}
     validations: dict = {}
     batch_rows = config.operations.ingest.batch_rows
