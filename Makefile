@@ -47,7 +47,7 @@ bench: setup ## scale benchmark: 0.5 M and 2 M people, per stage, writes benchma
 	$(PY) -m benchmarks.bench_scale --people 500000 2000000
 
 bench-province: setup ## scale benchmark: a province of 25 M people, into benchmarks/results/scale.json
-	$(PY) -m benchmarks.bench_scale --people 25000000 --no-startup --no-recon-run --memory-limit-gb 16 --warehouse-memory 8GB $(if $(KEEP),--keep $(KEEP)) $(if $(SCRATCH),--tmp $(SCRATCH))
+	$(PY) -m benchmarks.bench_scale --people 25000000 --no-startup --no-recon-run --memory-limit-gb 16 --warehouse-memory 6GB $(if $(KEEP),--keep $(KEEP)) $(if $(SCRATCH),--tmp $(SCRATCH))
 
 bench-run: setup ## one synthetic county through the flow, writes benchmarks/results/run.json
 	$(PY) -m benchmarks.bench_run
