@@ -67,7 +67,14 @@ class PreparedLists:
         rows = self.rows[name]
         if rows is None or township is None:
             return rows
-        return [rows[i] for i in self.townships[name].get(township, ())]
+        return [rows[i] for i in self.indices(name, township)]
+
+    def indices(self, name: str, township: str) -> list[int] | None:
+        """The positions in ``rows[name]`` of one workbook township's rows (None: the
+        list table is missing)."""
+        if self.rows[name] is None:
+            return None
+        return self.townships[name].get(township, [])
 
     def has_township(self, township: str) -> bool:
         return any(township in per for per in self.townships.values())

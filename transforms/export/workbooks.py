@@ -89,10 +89,7 @@ def write_township_workbooks(con: duckdb.DuckDBPyConnection, out: Path, county: 
         head = (county, township, as_of, target_rate, mask_ids)
         tail = (progress, stats.get(township, {}), with_status, stamp)
         if township in theirs:
-            indices = {name: (None if prepared.rows[name] is None
-                              else per.get(township, []))
-                       for name, per in ((n, prepared.townships.get(n, {}))
-                                         for n in prepared.rows)}
+            indices = {name: prepared.indices(name, township) for name in prepared.rows}
             jobs.append((temp_path(folder / f"{township}.xlsx"), (*head, indices, *tail)))
         else:
             books[township] = (head, tail)
