@@ -187,7 +187,8 @@ def _print(entry: dict) -> None:
         print(f"    ingest.{name:<14}{seconds:6.2f} s")
     e = wp["exact_id"]
     print(f"  bare join {e['bare_join_seconds']} s, exact-ID step {e['exact_id_seconds']} s "
-          f"(ratio {e['ratio']}), peak RSS {wp['peak_rss_mb']} MB")
+          f"(ratio {e['ratio']}, best of {e['runs']}; the first runs {e['first_runs']['ratio']}), "
+          f"peak RSS {wp['peak_rss_mb']} MB")
     r = entry.get("recon_run")
     if r:
         print(f"  recon run {r['seconds']} s ({r['outside_steps_seconds']} s outside the steps), "
