@@ -64,7 +64,8 @@ def _has_blank_line(data: bytes) -> bool:
     """``_BLANK_LINE.search(data)``: a line of only spaces and tabs (and a CR) between two
     newlines, or two CRs. Only the lines that start with such a byte, found in numpy,
     go to the regex (a regex over the whole file holds the GIL)."""
-    if b"\r\r" in data:
+    # one byte first: memchr, ten times faster than the two-byte search (LF files)
+    if b"\r" in data and b"\r\r" in data:
         return True
     view = np.frombuffer(data, np.uint8)
     newlines = np.flatnonzero(view == 10)

@@ -66,6 +66,22 @@ def _member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
     return ordered[at] == values
 
 
+def _merge(h1: np.ndarray, r1: np.ndarray, h2: np.ndarray, r2: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted runs of hashes (with their ``_rid``) as one, the first run's before the
+    second's among equal hashes (as a stable sort of the two concatenated): each of the
+    second run's hashes goes after the first run's equal or smaller ones. One binary
+    search per hash of the second run, against 1.2 s for 9 M rows by ``argsort``."""
+    n = len(h1) + len(h2)
+    at = np.searchsorted(h1, h2, side="right") + np.arange(len(h2))
+    from_first = np.ones(n, bool)
+    from_first[at] = False
+    hashes, rids = np.empty(n, h1.dtype), np.empty(n, r1.dtype)
+    hashes[at], rids[at] = h2, r2
+    hashes[from_first], rids[from_first] = h1, r1
+    return hashes, rids
+
+
 class KeyHashes:
     """The key hashes of a table's rows so far, with their ``_rid``: sorted runs, merged
     as they grow (each row is merged about log2(batches) times), so finding a batch's
@@ -98,9 +114,7 @@ class KeyHashes:
         self._runs.append((hashes, rids))
         while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
             (h1, r1), (h2, r2) = self._runs.pop(-2), self._runs.pop()
-            merged = np.concatenate([h1, h2])
-            order = np.argsort(merged, kind="stable")  # two sorted runs: a linear merge
-            self._runs.append((merged[order], np.concatenate([r1, r2])[order]))
+            self._runs.append(_merge(h1, r1, h2, r2))
 
 
 class Duplicates:

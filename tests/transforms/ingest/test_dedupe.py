@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.ingest.dedupe import KeyHashes
+from transforms.ingest.dedupe import KeyHashes, _merge
 
 
 def _u(values):
@@ -37,3 +37,14 @@ def test_earlier_is_a_plain_lookup(batches, probe):
     found, rids = held.earlier(probe)
     assert found.tolist() == sorted(h for h in probe.tolist() if h in plain)
     assert sorted(rids.tolist()) == sorted(r for h in found.tolist() for r in plain[h])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 30), max_size=15), st.lists(st.integers(0, 30), max_size=15))
+def test_merge_is_the_stable_sort_of_both_runs(first, second):
+    h1, h2 = np.sort(_u(first)), np.sort(_u(second))
+    r1, r2 = np.arange(len(h1)), np.arange(100, 100 + len(h2))
+    order = np.argsort(np.concatenate([h1, h2]), kind="stable")
+    hashes, rids = _merge(h1, r1, h2, r2)
+    assert hashes.tolist() == np.concatenate([h1, h2])[order].tolist()
+    assert rids.tolist() == np.concatenate([r1, r2])[order].tolist()
