@@ -219,9 +219,9 @@ class Warehouse(_Strict):
 class Export(_Strict):
     # county.xlsx is written by a worker process from this many list rows on (when a
     # core is free); the worker also writes the smallest township workbooks, up to
-    # worker_share of their rows (docs/decisions.md fast-steps2, tidy8)
+    # worker_share of their rows (docs/decisions.md fast-steps2, tidy8, floor)
     worker_rows: int = Field(default=5000, ge=0)
-    worker_share: float = Field(default=0.5, ge=0, le=1)
+    worker_share: float = Field(default=0.2, ge=0, le=1)
 
 
 class Operations(_Strict):

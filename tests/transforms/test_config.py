@@ -106,5 +106,5 @@ def test_operations_defaults_are_the_contract_schedules(config):
         ("0 2 * * *", "0 7 * * 1", "Asia/Shanghai")
     assert (ops.server.host, ops.server.port) == ("127.0.0.1", 4200)
     assert ops.audit.retention_days == 400
-    assert (ops.export.worker_rows, ops.export.worker_share) == (5000, 0.5)
+    assert (ops.export.worker_rows, ops.export.worker_share) == (5000, 0.2)
     assert config.policy.decision_grace_days == 30

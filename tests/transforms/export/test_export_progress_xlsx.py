@@ -241,8 +241,11 @@ def test_township_workbooks_the_worker_writes_are_the_same_files(con, sample, tm
 def test_worker_share_takes_the_smallest_townships_up_to_the_share(config):
     from transforms.export.workbooks import worker_townships
 
-    share = config.operations.export.worker_share  # operations.yaml export.worker_share
-    assert share == 0.5
+    committed = config.operations.export.worker_share  # operations.yaml export.worker_share
+    assert committed == 0.2
+    # 100 rows, 20 for the worker: b (10) fits, b and c (30) would not
+    assert worker_townships({"a": 50, "b": 10, "c": 20, "d": 20}, committed) == ["b"]
+    share = 0.5
     assert worker_townships({"a": 50, "b": 10, "c": 20, "d": 20}, share) == ["b", "c", "d"]
     assert worker_townships({"a": 90, "b": 11}, share) == ["b"]  # 11 <= 50.5
     assert worker_townships({"a": 49, "b": 51}, share) == ["a"]
