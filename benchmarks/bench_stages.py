@@ -65,8 +65,8 @@ def _exact_id_against_bare_join(con, config) -> dict:
     materialise(con, "matching/sources", "_match_src")
     materialise(con, "matching/ledger", "_match_ledger")
     scores = {f"score_{k}": v for k, v in config.matching.scores.model_dump().items()}
-    # Each timed REPEATS times, in turn: one run of either swings by a third here (the
-    # first exact-ID run pays for growing DuckDB's buffer pool). The ratio is of the
+    # Each timed REPEATS times, in turn: a single run of either swung by a third from
+    # one benchmark to the next (2.98x and 4.32x on the same step). The ratio is of the
     # best runs; the first runs are kept beside them.
     bare, exact = [], []
     for _ in range(REPEATS):
