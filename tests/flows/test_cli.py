@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -29,8 +30,10 @@ def test_check_config_names_a_bad_export_value(tmp_path):
 
     shutil.copytree(DEFAULT_CONFIG_DIR, tmp_path / "config")
     path = tmp_path / "config" / "operations.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "worker_share: 0.5 ", "worker_share: 1.5 "), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    bad = re.sub(r"worker_share: [0-9.]+ ", "worker_share: 1.5 ", text)
+    assert bad != text
+    path.write_text(bad, encoding="utf-8")
     result = runner.invoke(app, ["check-config", "--config", str(tmp_path / "config")])
     assert result.exit_code == 2
     assert f"{path}: export.worker_share: Input should be less than or equal to 1" \
