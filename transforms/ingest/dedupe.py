@@ -71,7 +71,8 @@ def _merge(h1: np.ndarray, r1: np.ndarray, h2: np.ndarray, r2: np.ndarray
     """Two sorted runs of hashes (with their ``_rid``) as one, the first run's before the
     second's among equal hashes (as a stable sort of the two concatenated): each of the
     second run's hashes goes after the first run's equal or smaller ones. One binary
-    search per hash of the second run, against 1.2 s for 9 M rows by ``argsort``."""
+    search per hash of the second run: nine 1 M-row batches merged as ``add`` merges
+    them took 0.66 CPU s, against 1.18 s by a stable ``argsort`` of both runs."""
     n = len(h1) + len(h2)
     at = np.searchsorted(h1, h2, side="right") + np.arange(len(h2))
     from_first = np.ones(n, bool)
