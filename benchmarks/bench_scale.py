@@ -189,6 +189,10 @@ def _print(entry: dict) -> None:
     print(f"  bare join {e['bare_join_seconds']} s, exact-ID step {e['exact_id_seconds']} s "
           f"(ratio {e['ratio']}, best of {e['runs']}; the first runs {e['first_runs']['ratio']}), "
           f"peak RSS {wp['peak_rss_mb']} MB")
+    if "cpu_floor" in wp:
+        f = wp["cpu_floor"]
+        print(f"  {f['cpu_seconds']} CPU s in the steps: no run beats {f['wall_floor_seconds']} s "
+              f"wall on {f['cores']} cores")
     r = entry.get("recon_run")
     if r:
         print(f"  recon run {r['seconds']} s ({r['outside_steps_seconds']} s outside the steps), "
