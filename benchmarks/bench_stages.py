@@ -18,15 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-CPU: dict[str, float] = {}  # CPU seconds (all threads) per stage: steadier on a busy machine
+from transforms.cpu_load import own_cpu as _cpu
 
-
-def _cpu() -> float:
-    """CPU seconds of this process and of its children that have ended (the export
-    worker, which writes county.xlsx and a share of the township workbooks)."""
-    return sum(usage.ru_utime + usage.ru_stime
-               for usage in (resource.getrusage(resource.RUSAGE_SELF),
-                             resource.getrusage(resource.RUSAGE_CHILDREN)))
+# CPU seconds per stage (all threads, and the export worker once it has ended): steadier
+# on a busy machine
+CPU: dict[str, float] = {}
 
 
 def cpu_floor(cpu: dict[str, float], cores: int) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import lists_schema
+from transforms import cpu_load, lists_schema
 from transforms.config import County
 from transforms.export import figures, labels
 from transforms.export import sheet_layout as layout
@@ -131,13 +131,21 @@ def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     return pending
 
 
-def second_core_free() -> bool:
+def second_core_free(others: float | None = None) -> bool:
     """True when a worker process would get a core of its own: more than one core, and
-    fewer processes running on average (the last minute's load) than cores. On a
+    other processes kept fewer than all but one of them busy since the run started
+    (``transforms.cpu_load``; ``others`` gives that figure). Without it (no /proc/stat,
+    or a window under a second), the last minute's load must be below the cores. On a
     machine others keep busy, a worker only shares this run's slice of it, and its
-    start-up (about 0.3 s of CPU) is lost (docs/decisions.md, rules-export)."""
+    start-up (about 0.3 s of CPU) is lost (docs/decisions.md, rules-export and budget)."""
     cores = os.cpu_count() or 1
-    return cores > 1 and os.getloadavg()[0] < cores
+    if cores < 2:
+        return False
+    if others is None:
+        others = cpu_load.others_cores()
+    if others is None:
+        return os.getloadavg()[0] < cores
+    return others < cores - 1
 
 
 def county_bytes(county: County, as_of: dt.date, mask_ids: bool, lists: dict,
