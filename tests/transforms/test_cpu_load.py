@@ -49,10 +49,13 @@ def test_a_busy_process_beside_the_run_is_counted():
 
 def test_the_worker_waits_for_a_free_core(monkeypatch):
     monkeypatch.setattr(county_workbook.os, "cpu_count", lambda: 2)
-    assert county_workbook.second_core_free(others=0.2)
-    assert not county_workbook.second_core_free(others=1.1)
+    monkeypatch.setattr(county_workbook.cpu_load, "others_cores", lambda: 0.2)
+    assert county_workbook.second_core_free()
+    monkeypatch.setattr(county_workbook.cpu_load, "others_cores", lambda: 1.1)
+    assert not county_workbook.second_core_free()
     monkeypatch.setattr(county_workbook.os, "cpu_count", lambda: 1)
-    assert not county_workbook.second_core_free(others=0.0)
+    monkeypatch.setattr(county_workbook.cpu_load, "others_cores", lambda: 0.0)
+    assert not county_workbook.second_core_free()
 
 
 def test_without_the_figure_the_load_average_decides(monkeypatch):

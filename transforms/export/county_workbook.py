@@ -131,18 +131,17 @@ def start_county_workbook(con: duckdb.DuckDBPyConnection, out: Path, county: Cou
     return pending
 
 
-def second_core_free(others: float | None = None) -> bool:
+def second_core_free() -> bool:
     """True when a worker process would get a core of its own: more than one core, and
     other processes kept fewer than all but one of them busy since the run started
-    (``transforms.cpu_load``; ``others`` gives that figure). Without it (no /proc/stat,
-    or a window under a second), the last minute's load must be below the cores. On a
+    (``transforms.cpu_load``). Without that figure (no /proc/stat, or a window under a
+    second), the last minute's load must be below the cores. On a
     machine others keep busy, a worker only shares this run's slice of it, and its
     start-up (about 0.3 s of CPU) is lost (docs/decisions.md, rules-export and budget)."""
     cores = os.cpu_count() or 1
     if cores < 2:
         return False
-    if others is None:
-        others = cpu_load.others_cores()
+    others = cpu_load.others_cores()
     if others is None:
         return os.getloadavg()[0] < cores
     return others < cores - 1
